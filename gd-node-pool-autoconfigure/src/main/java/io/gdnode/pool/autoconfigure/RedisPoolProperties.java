@@ -1,0 +1,360 @@
+package io.gdnode.pool.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the Redis pools, bound from {@code redis.*} in {@code application.yml} or from
+ * the {@code REDIS_*} environment variables ({@code REDIS_MASTER_POOL_SIZE} is
+ * {@code redis.master.pool.size}). Other {@code REDIS_*} variables, such as the ones Kubernetes
+ * injects for a service named redis, are ignored.
+ */
+@ConfigurationProperties("redis")
+public class RedisPoolProperties implements InitializingBean {
+
+	/**
+	 * Redis URL for the master, slave and async roles when they have none of their own, for example
+	 * redis://user:secret@redis:6379/0, or rediss:// for TLS.
+	 */
+	private String url;
+
+	/**
+	 * Whether clients asking for the same pool share it, across application contexts of the JVM too.
+	 * When off, every client gets a pool of its own.
+	 */
+	private boolean shared = true;
+
+	/**
+	 * The master: writes.
+	 */
+	private final Role master = new Role(10);
+
+	/**
+	 * The slave: reads. Connects to the master when no URL of its own is set.
+	 */
+	private final Role slave = new Role(20);
+
+	/**
+	 * The local Redis of this node.
+	 */
+	private final Role local = new Role(5);
+
+	/**
+	 * The async pool for non-blocking clients. Connects to the master when no URL of its own is set.
+	 */
+	private final Async async = new Async();
+
+	/**
+	 * How the application names its connections.
+	 */
+	private final Client client = new Client();
+
+	/**
+	 * Timeouts.
+	 */
+	private final Timeout timeout = new Timeout();
+
+	/**
+	 * Idle pool cleanup.
+	 */
+	private final Cleanup cleanup = new Cleanup();
+
+	public String getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(String url) {
+		this.url = url;
+	}
+
+	public boolean isShared() {
+		return this.shared;
+	}
+
+	public void setShared(boolean shared) {
+		this.shared = shared;
+	}
+
+	public Role getMaster() {
+		return this.master;
+	}
+
+	public Role getSlave() {
+		return this.slave;
+	}
+
+	public Role getLocal() {
+		return this.local;
+	}
+
+	public Async getAsync() {
+		return this.async;
+	}
+
+	public Client getClient() {
+		return this.client;
+	}
+
+	public Timeout getTimeout() {
+		return this.timeout;
+	}
+
+	public Cleanup getCleanup() {
+		return this.cleanup;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		new RedisPoolSettings(this).validate();
+	}
+
+	/**
+	 * Where a role connects and how its pool is sized.
+	 */
+	public static class Role {
+
+		/**
+		 * Redis URL of this role, for example redis://user:secret@redis:6379/0, or rediss:// for TLS.
+		 */
+		private String url;
+
+		/**
+		 * Pool of this role.
+		 */
+		private final Pool pool;
+
+		Role(int size) {
+			this.pool = new Pool(size);
+		}
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public Pool getPool() {
+			return this.pool;
+		}
+
+	}
+
+	/**
+	 * Pool of a sync role.
+	 */
+	public static class Pool {
+
+		/**
+		 * Whether to pool dedicated connections. When off, each is opened and closed per use; plain
+		 * commands still share one connection.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most dedicated connections in the pool, used by transactions, blocking commands, pipelines
+		 * and reactive operations; plain commands share one more connection.
+		 */
+		private int size;
+
+		Pool(int size) {
+			this.size = size;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+	}
+
+	/**
+	 * Where the async pool connects and how it is sized.
+	 */
+	public static class Async {
+
+		/**
+		 * Redis URL of the async pool, for example redis://user:secret@redis:6379/0, or rediss:// for TLS.
+		 */
+		private String url;
+
+		/**
+		 * The async pool.
+		 */
+		private final AsyncPool pool = new AsyncPool();
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public AsyncPool getPool() {
+			return this.pool;
+		}
+
+	}
+
+	/**
+	 * Sizes of the async pool.
+	 */
+	public static class AsyncPool {
+
+		/**
+		 * Whether to pool async connections. When off, each use opens and closes a connection.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Connections the async pool keeps open once created.
+		 */
+		private int min = 5;
+
+		/**
+		 * Most connections in the async pool.
+		 */
+		private int max = 20;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMin() {
+			return this.min;
+		}
+
+		public void setMin(int min) {
+			this.min = min;
+		}
+
+		public int getMax() {
+			return this.max;
+		}
+
+		public void setMax(int max) {
+			this.max = max;
+		}
+
+	}
+
+	/**
+	 * How the application names its connections.
+	 */
+	public static class Client {
+
+		/**
+		 * Prefix of the client name (CLIENT SETNAME) of every connection, followed by the pool name.
+		 * Defaults to spring.application.name, or gd-node.
+		 */
+		private String name;
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+	}
+
+	/**
+	 * Timeouts.
+	 */
+	public static class Timeout {
+
+		/**
+		 * How long a pool may sit unused before the cleanup closes it.
+		 */
+		private Duration idle = Duration.ofMinutes(5);
+
+		/**
+		 * How long a caller may wait for a connection from a full pool before it gets an error.
+		 */
+		private Duration wait = Duration.ofSeconds(5);
+
+		/**
+		 * How long a Redis command may take.
+		 */
+		private Duration command = Duration.ofSeconds(60);
+
+		/**
+		 * How long opening a connection may take.
+		 */
+		private Duration connect = Duration.ofSeconds(10);
+
+		public Duration getIdle() {
+			return this.idle;
+		}
+
+		public void setIdle(Duration idle) {
+			this.idle = idle;
+		}
+
+		public Duration getWait() {
+			return this.wait;
+		}
+
+		public void setWait(Duration wait) {
+			this.wait = wait;
+		}
+
+		public Duration getCommand() {
+			return this.command;
+		}
+
+		public void setCommand(Duration command) {
+			this.command = command;
+		}
+
+		public Duration getConnect() {
+			return this.connect;
+		}
+
+		public void setConnect(Duration connect) {
+			this.connect = connect;
+		}
+
+	}
+
+	/**
+	 * Idle pool cleanup.
+	 */
+	public static class Cleanup {
+
+		/**
+		 * How often the cleanup looks for idle pools.
+		 */
+		private Duration interval = Duration.ofMinutes(1);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.gdnode.pool.autoconfigure;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import io.gdnode.pool.registry.PoolDefinition;
+import io.gdnode.pool.registry.PoolRole;
+import io.gdnode.pool.registry.PoolType;
+import io.lettuce.core.RedisURI;
+
+/**
+ * The one place that checks {@link RedisPoolProperties} and turns them into the registry's
+ * {@link PoolDefinition pool definitions}: URL fall-backs, sizes, timeouts and client names.
+ */
+final class RedisPoolSettings {
+
+	/** Where the local role connects, and the master when no URL is set at all. */
+	static final String LOOPBACK_URL = "redis://localhost:6379";
+
+	private static final String DEFAULT_CLIENT_NAME = "gd-node";
+
+	private final RedisPoolProperties properties;
+
+	RedisPoolSettings(RedisPoolProperties properties) {
+		this.properties = properties;
+	}
+
+	/**
+	 * Fail with an {@link InvalidRedisPropertyException} on the first value that is not allowed.
+	 */
+	void validate() {
+		RedisPoolProperties p = this.properties;
+		uri("redis.url", p.getUrl());
+		for (PoolRole role : PoolRole.values()) {
+			uri("redis." + role.id() + ".url", url(role));
+		}
+		atLeast("redis.master.pool.size", p.getMaster().getPool().getSize(), 1);
+		atLeast("redis.slave.pool.size", p.getSlave().getPool().getSize(), 1);
+		atLeast("redis.local.pool.size", p.getLocal().getPool().getSize(), 1);
+		atLeast("redis.async.pool.max", p.getAsync().getPool().getMax(), 1);
+		atLeast("redis.async.pool.min", p.getAsync().getPool().getMin(), 0);
+		if (p.getAsync().getPool().getMin() > p.getAsync().getPool().getMax()) {
+			throw new InvalidRedisPropertyException("redis.async.pool.min", p.getAsync().getPool().getMin(),
+					"a whole number from 0 to redis.async.pool.max (" + p.getAsync().getPool().getMax() + ")");
+		}
+		positive("redis.timeout.idle", p.getTimeout().getIdle());
+		positive("redis.timeout.wait", p.getTimeout().getWait());
+		positive("redis.timeout.command", p.getTimeout().getCommand());
+		positive("redis.timeout.connect", p.getTimeout().getConnect());
+		positive("redis.cleanup.interval", p.getCleanup().getInterval());
+	}
+
+	private static void atLeast(String property, int value, int min) {
+		if (value < min) {
+			throw new InvalidRedisPropertyException(property, value, allowedValues(property));
+		}
+	}
+
+	private static void positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidRedisPropertyException(property, value, allowedValues(property));
+		}
+	}
+
+	private static RedisURI uri(String property, String url) {
+		if (url == null) {
+			return null;
+		}
+		RedisURI uri;
+		try {
+			uri = RedisURI.create(url);
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidRedisPropertyException(property, url, allowedValues(property), ex);
+		}
+		String scheme = url.substring(0, Math.max(url.indexOf("://"), 0)).toLowerCase(Locale.ROOT);
+		if (!(scheme.equals("redis") || scheme.equals("rediss")) || uri.getHost() == null || uri.getHost().isEmpty()) {
+			throw new InvalidRedisPropertyException(property, url, allowedValues(property));
+		}
+		return uri;
+	}
+
+	/**
+	 * Return what a property allows, in words, for error messages.
+	 * @param property a {@code redis.*} property name
+	 * @return the allowed values
+	 */
+	static String allowedValues(String property) {
+		if (property.endsWith(".url")) {
+			return "a Redis URL: redis://[user:password@]host[:port][/database], or rediss:// for TLS";
+		}
+		if (property.endsWith(".enabled") || property.equals("redis.shared")) {
+			return "true, false, 1 or 0";
+		}
+		if (property.endsWith(".min")) {
+			return "a whole number from 0 to redis.async.pool.max";
+		}
+		if (property.endsWith(".size") || property.endsWith(".max")) {
+			return "a whole number from 1 to 2147483647";
+		}
+		if (property.startsWith("redis.timeout.") || property.startsWith("redis.cleanup.")) {
+			return "a positive duration such as 500ms, 5s or 5m";
+		}
+		return "a value of the documented form";
+	}
+
+	/**
+	 * Return the environment variable that sets a property: {@code redis.master.pool.size} is
+	 * {@code REDIS_MASTER_POOL_SIZE}.
+	 */
+	static String environmentVariable(String property) {
+		return property.replace('.', '_').replace("-", "").toUpperCase(Locale.ROOT);
+	}
+
+	/**
+	 * Return the pool definition of a role, with fall-backs applied: the slave and async roles
+	 * connect to the master, the master to {@code redis.url} and then the loopback Redis, which
+	 * the local role uses too.
+	 * @param role the role
+	 * @param applicationName the name of the application, used when no client name is set
+	 * @return the definition of the role's pool
+	 */
+	PoolDefinition definition(PoolRole role, String applicationName) {
+		RedisPoolProperties p = this.properties;
+		RedisURI uri = RedisURI.builder(RedisURI.create(resolvedUrl(role)))
+			.withTimeout(p.getTimeout().getCommand())
+			.withClientName(clientName(applicationName))
+			.build();
+		if (role == PoolRole.ASYNC) {
+			RedisPoolProperties.AsyncPool pool = p.getAsync().getPool();
+			return new PoolDefinition(role, PoolType.ASYNC, uri, p.getTimeout().getConnect(), pool.isEnabled(),
+					pool.getMax(), pool.getMin(), p.getTimeout().getWait());
+		}
+		RedisPoolProperties.Pool pool = role(role).getPool();
+		return new PoolDefinition(role, PoolType.SYNC, uri, p.getTimeout().getConnect(), pool.isEnabled(),
+				pool.getSize(), 0, p.getTimeout().getWait());
+	}
+
+	private String resolvedUrl(PoolRole role) {
+		String url = url(role);
+		if (url != null) {
+			return url;
+		}
+		return switch (role) {
+			case MASTER -> (this.properties.getUrl() != null) ? this.properties.getUrl() : LOOPBACK_URL;
+			case SLAVE, ASYNC -> resolvedUrl(PoolRole.MASTER);
+			case LOCAL -> LOOPBACK_URL;
+		};
+	}
+
+	private String url(PoolRole role) {
+		return (role == PoolRole.ASYNC) ? this.properties.getAsync().getUrl() : role(role).getUrl();
+	}
+
+	private RedisPoolProperties.Role role(PoolRole role) {
+		return switch (role) {
+			case MASTER -> this.properties.getMaster();
+			case SLAVE -> this.properties.getSlave();
+			case LOCAL -> this.properties.getLocal();
+			case ASYNC -> throw new IllegalArgumentException("The async pool has no sync role settings");
+		};
+	}
+
+	private String clientName(String applicationName) {
+		String name = this.properties.getClient().getName();
+		if (name == null || name.isBlank()) {
+			name = (applicationName != null && !applicationName.isBlank()) ? applicationName : DEFAULT_CLIENT_NAME;
+		}
+		// CLIENT SETNAME refuses spaces.
+		return name.trim().replaceAll("\\s+", "-");
+	}
+
+}

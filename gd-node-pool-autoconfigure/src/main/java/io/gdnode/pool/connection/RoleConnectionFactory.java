@@ -1,0 +1,139 @@
+package io.gdnode.pool.connection;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.gdnode.pool.registry.PoolDefinition;
+import io.gdnode.pool.registry.PoolLease;
+import io.gdnode.pool.registry.PoolType;
+import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvider;
+
+/**
+ * A {@link LettuceConnectionFactory} for one role whose connections all come from pools of the
+ * {@link SharedPoolRegistry}: plain commands run on the pool's shared, multiplexed connection,
+ * while transactions, blocking commands and every reactive operation borrow a dedicated pooled
+ * connection. The factory itself opens nothing, so it stays valid while the registry closes idle
+ * pools and opens them again.
+ */
+public class RoleConnectionFactory extends LettuceConnectionFactory {
+
+	private final SharedPoolRegistry registry;
+
+	private final SharedPool syncPool;
+
+	private final SharedPool reactivePool;
+
+	private final AtomicBoolean detached = new AtomicBoolean();
+
+	/**
+	 * Create a factory attached to the registry's pools for the given definition.
+	 * @param registry the registry that owns the pools
+	 * @param definition the sync pool's definition; the reactive pool uses the same with type {@code reactive}
+	 */
+	public RoleConnectionFactory(SharedPoolRegistry registry, PoolDefinition definition) {
+		super(standalone(definition.uri()), LettuceClientConfiguration.builder()
+			.clientResources(registry.getClientResources())
+			.commandTimeout(definition.uri().getTimeout())
+			.build());
+		// Connection sharing is done by the registry's pool, with a lease per use; reactive
+		// operations then borrow a pooled connection each instead of sharing an unleased one.
+		setShareNativeConnection(false);
+		this.registry = registry;
+		this.syncPool = registry.attach(definition);
+		this.reactivePool = registry.attach(definition.withType(PoolType.REACTIVE));
+	}
+
+	private static RedisStandaloneConfiguration standalone(RedisURI uri) {
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+		configuration.setDatabase(uri.getDatabase());
+		configuration.setUsername(uri.getUsername());
+		configuration.setPassword(RedisPassword.of(uri.getPassword()));
+		return configuration;
+	}
+
+	/**
+	 * Return the pool behind blocking connections.
+	 * @return the sync pool
+	 */
+	public SharedPool getSyncPool() {
+		return this.syncPool;
+	}
+
+	/**
+	 * Return the pool behind reactive connections.
+	 * @return the reactive pool
+	 */
+	public SharedPool getReactivePool() {
+		return this.reactivePool;
+	}
+
+	@Override
+	protected LettuceConnectionProvider doCreateConnectionProvider(AbstractRedisClient client, RedisCodec<?, ?> codec) {
+		return new RegistryConnectionProvider((codec instanceof ByteArrayCodec) ? this.syncPool : this.reactivePool,
+				this.registry.getClientResources().eventExecutorGroup());
+	}
+
+	@Override
+	protected LettuceConnection doCreateLettuceConnection(StatefulRedisConnection<byte[], byte[]> sharedConnection,
+			LettuceConnectionProvider connectionProvider, long timeout, int database) {
+		PoolLease lease = this.syncPool.lease();
+		try {
+			return new LeasedConnection(lease, connectionProvider, timeout, database);
+		}
+		catch (RuntimeException ex) {
+			lease.close();
+			DataAccessException translated = translateExceptionIfPossible(ex);
+			throw (translated != null) ? translated : ex;
+		}
+	}
+
+	@Override
+	public void destroy() {
+		super.destroy();
+		if (this.detached.compareAndSet(false, true)) {
+			this.registry.detach(this.syncPool);
+			this.registry.detach(this.reactivePool);
+		}
+	}
+
+	/**
+	 * A connection that holds a lease on the sync pool from creation to close, so the pool's
+	 * shared connection cannot be closed under it.
+	 */
+	private static final class LeasedConnection extends LettuceConnection {
+
+		private final PoolLease lease;
+
+		@SuppressWarnings("unchecked")
+		LeasedConnection(PoolLease lease, LettuceConnectionProvider connectionProvider, long timeout, int database) {
+			super((StatefulRedisConnection<byte[], byte[]>) lease.sharedConnection(), connectionProvider, timeout,
+					database);
+			this.lease = lease;
+		}
+
+		@Override
+		public void close() {
+			try {
+				super.close();
+			}
+			finally {
+				this.lease.close();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.gdnode.pool.registry;
+
+import java.util.NoSuchElementException;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.support.AsyncObjectFactory;
+import io.lettuce.core.support.BoundedAsyncPool;
+import io.lettuce.core.support.BoundedPoolConfig;
+
+/**
+ * A generation of an async pool: Lettuce's non-blocking {@link BoundedAsyncPool}, which opens its
+ * minimum of connections when created. That pool fails at once when exhausted, so callers wait
+ * here, in a queue bounded by the wait timeout, for the next connection given back.
+ */
+final class AsyncGeneration extends PoolGeneration {
+
+	private final String name;
+
+	private final PoolDefinition definition;
+
+	private final BoundedAsyncPool<StatefulRedisConnection<String, String>> pool;
+
+	private final Queue<CompletableFuture<StatefulRedisConnection<String, String>>> waiters = new ConcurrentLinkedQueue<>();
+
+	AsyncGeneration(RedisClient client, RedisURI uri, String name, PoolDefinition definition,
+			PoolCounters counters) {
+		super(counters);
+		this.name = name;
+		this.definition = definition;
+		BoundedPoolConfig config = BoundedPoolConfig.builder()
+			.maxTotal(definition.maxTotal())
+			.maxIdle(definition.maxTotal())
+			.minIdle(definition.minIdle())
+			.testOnAcquire()
+			.build();
+		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(client, uri, counters), config);
+	}
+
+	CompletableFuture<StatefulRedisConnection<String, String>> acquire() {
+		this.counters.borrowed.increment();
+		return this.pool.acquire().handle((connection, ex) -> {
+			if (ex == null) {
+				return CompletableFuture.completedFuture(connection);
+			}
+			return isExhausted(ex) ? awaitRelease() : CompletableFuture.<StatefulRedisConnection<String, String>>failedFuture(ex);
+		}).thenCompose((future) -> future);
+	}
+
+	CompletableFuture<Void> release(StatefulRedisConnection<String, String> connection) {
+		return this.pool.release(connection).whenComplete((ignored, ex) -> handOver());
+	}
+
+	private static boolean isExhausted(Throwable ex) {
+		return unwrap(ex) instanceof NoSuchElementException;
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	private CompletableFuture<StatefulRedisConnection<String, String>> awaitRelease() {
+		CompletableFuture<StatefulRedisConnection<String, String>> waiter = new CompletableFuture<>();
+		this.waiters.add(waiter);
+		// A connection given back before we queued would otherwise wait for the next release.
+		handOver();
+		long millis = this.definition.waitTimeout().toMillis();
+		return waiter.orTimeout(millis, TimeUnit.MILLISECONDS).whenComplete((connection, ex) -> {
+			this.waiters.remove(waiter);
+		}).exceptionallyCompose((ex) -> CompletableFuture.failedFuture(
+				(unwrap(ex) instanceof TimeoutException) ? exhausted(unwrap(ex)) : ex));
+	}
+
+	private void handOver() {
+		if (this.waiters.isEmpty()) {
+			return;
+		}
+		this.pool.acquire().whenComplete((connection, ex) -> {
+			if (ex != null) {
+				return;
+			}
+			CompletableFuture<StatefulRedisConnection<String, String>> waiter;
+			while ((waiter = this.waiters.poll()) != null) {
+				if (waiter.complete(connection)) {
+					return;
+				}
+			}
+			this.pool.release(connection);
+		});
+	}
+
+	private PoolExhaustedException exhausted(Throwable cause) {
+		return new PoolExhaustedException(this.name, "Redis pool '" + this.name + "' ("
+				+ PoolKey.endpoint(this.definition.uri()) + ") has all " + this.definition.maxTotal()
+				+ " connections in use and none came back within " + this.definition.waitTimeout()
+				+ "; raise redis.async.pool.max or redis.timeout.wait", cause);
+	}
+
+	@Override
+	int active() {
+		return Math.max(this.pool.getObjectCount() - this.pool.getIdle(), 0);
+	}
+
+	@Override
+	int idle() {
+		return this.pool.getIdle();
+	}
+
+	@Override
+	int waiting() {
+		return this.waiters.size();
+	}
+
+	@Override
+	int connections() {
+		return this.pool.getObjectCount();
+	}
+
+	@Override
+	void close() {
+		this.pool.closeAsync().orTimeout(this.definition.waitTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
+	}
+
+	private record ConnectionFactory(RedisClient client, RedisURI uri,
+			PoolCounters counters) implements AsyncObjectFactory<StatefulRedisConnection<String, String>> {
+
+		@Override
+		public CompletableFuture<StatefulRedisConnection<String, String>> create() {
+			return this.client.connectAsync(StringCodec.UTF8, this.uri)
+				.toCompletableFuture()
+				.thenApply((connection) -> {
+					this.counters.created.increment();
+					return connection;
+				});
+		}
+
+		@Override
+		public CompletableFuture<Void> destroy(StatefulRedisConnection<String, String> connection) {
+			return connection.closeAsync().thenRun(this.counters.destroyed::increment);
+		}
+
+		@Override
+		public CompletableFuture<Boolean> validate(StatefulRedisConnection<String, String> connection) {
+			return CompletableFuture.completedFuture(connection.isOpen());
+		}
+
+	}
+
+}

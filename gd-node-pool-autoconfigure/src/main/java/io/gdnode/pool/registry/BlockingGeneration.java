@@ -1,0 +1,171 @@
+package io.gdnode.pool.registry;
+
+import java.util.NoSuchElementException;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+/**
+ * A generation of a sync or reactive pool: a lazily opened shared connection for plain commands
+ * and a commons-pool2 pool of dedicated connections, or none when pooling is off.
+ */
+final class BlockingGeneration extends PoolGeneration {
+
+	private final RedisClient client;
+
+	private final RedisCodec<?, ?> codec;
+
+	private final RedisURI uri;
+
+	private final String name;
+
+	private final PoolDefinition definition;
+
+	private final GenericObjectPool<StatefulRedisConnection<?, ?>> pool;
+
+	private volatile StatefulRedisConnection<?, ?> shared;
+
+	BlockingGeneration(RedisClient client, RedisURI uri, RedisCodec<?, ?> codec, String name,
+			PoolDefinition definition, PoolCounters counters) {
+		super(counters);
+		this.client = client;
+		this.codec = codec;
+		this.uri = uri;
+		this.name = name;
+		this.definition = definition;
+		this.pool = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
+	}
+
+	private static GenericObjectPoolConfig<StatefulRedisConnection<?, ?>> config(PoolDefinition definition) {
+		GenericObjectPoolConfig<StatefulRedisConnection<?, ?>> config = new GenericObjectPoolConfig<>();
+		config.setMaxTotal(definition.maxTotal());
+		config.setMaxIdle(definition.maxTotal());
+		config.setMinIdle(0);
+		config.setMaxWait(definition.waitTimeout());
+		config.setTestOnBorrow(true);
+		// The registry reports the pools itself; commons-pool2 would register them all as "pool", "pool1", ...
+		config.setJmxEnabled(false);
+		return config;
+	}
+
+	StatefulRedisConnection<?, ?> sharedConnection() {
+		StatefulRedisConnection<?, ?> connection = this.shared;
+		if (connection == null) {
+			synchronized (this) {
+				connection = this.shared;
+				if (connection == null) {
+					connection = connect();
+					this.shared = connection;
+				}
+			}
+		}
+		return connection;
+	}
+
+	StatefulRedisConnection<?, ?> borrow() {
+		this.counters.borrowed.increment();
+		if (this.pool == null) {
+			return connect();
+		}
+		try {
+			return this.pool.borrowObject();
+		}
+		catch (NoSuchElementException ex) {
+			throw new PoolExhaustedException(this.name, "Redis pool '" + this.name + "' ("
+					+ PoolKey.endpoint(this.uri) + ") has all " + this.definition.maxTotal()
+					+ " dedicated connections in use and none came back within " + this.definition.waitTimeout()
+					+ "; raise redis." + this.definition.role().id() + ".pool.size or redis.timeout.wait", ex);
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not open a connection for Redis pool '" + this.name + "'", ex);
+		}
+	}
+
+	void giveBack(StatefulConnection<?, ?> connection) {
+		if (this.pool == null) {
+			destroy(connection);
+		}
+		else {
+			this.pool.returnObject((StatefulRedisConnection<?, ?>) connection);
+		}
+	}
+
+	private StatefulRedisConnection<?, ?> connect() {
+		StatefulRedisConnection<?, ?> connection = this.client.connect(this.codec, this.uri);
+		this.counters.created.increment();
+		return connection;
+	}
+
+	private void destroy(StatefulConnection<?, ?> connection) {
+		connection.close();
+		this.counters.destroyed.increment();
+	}
+
+	@Override
+	int active() {
+		return (this.pool != null) ? this.pool.getNumActive() : 0;
+	}
+
+	@Override
+	int idle() {
+		return (this.pool != null) ? this.pool.getNumIdle() : 0;
+	}
+
+	@Override
+	int waiting() {
+		return (this.pool != null) ? this.pool.getNumWaiters() : 0;
+	}
+
+	@Override
+	int connections() {
+		return active() + idle() + ((this.shared != null) ? 1 : 0);
+	}
+
+	@Override
+	void close() {
+		if (this.pool != null) {
+			this.pool.close();
+		}
+		StatefulRedisConnection<?, ?> connection = this.shared;
+		if (connection != null) {
+			this.shared = null;
+			destroy(connection);
+		}
+	}
+
+	private final class ConnectionFactory extends BasePooledObjectFactory<StatefulRedisConnection<?, ?>> {
+
+		@Override
+		public StatefulRedisConnection<?, ?> create() {
+			return connect();
+		}
+
+		@Override
+		public PooledObject<StatefulRedisConnection<?, ?>> wrap(StatefulRedisConnection<?, ?> connection) {
+			return new DefaultPooledObject<>(connection);
+		}
+
+		@Override
+		public boolean validateObject(PooledObject<StatefulRedisConnection<?, ?>> pooled) {
+			return pooled.getObject().isOpen();
+		}
+
+		@Override
+		public void destroyObject(PooledObject<StatefulRedisConnection<?, ?>> pooled) {
+			destroy(pooled.getObject());
+		}
+
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+
+import io.lettuce.core.RedisURI;
+
+import org.springframework.util.Assert;
+
+/**
+ * What a client asks the {@link SharedPoolRegistry} for: a role, a type, where to connect and
+ * how big the pool may grow.
+ *
+ * @param role the role of the pool
+ * @param type how the pool hands out connections
+ * @param uri where to connect, with credentials, database, TLS, client name and command timeout
+ * @param connectTimeout how long opening a connection may take
+ * @param pooled whether dedicated connections are pooled; when not, each one is opened and closed per use
+ * @param maxTotal the most dedicated connections the pool holds at once
+ * @param minIdle the connections the pool keeps open once created (async pools only)
+ * @param waitTimeout how long a caller may wait for a connection of a full pool
+ */
+public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Duration connectTimeout, boolean pooled,
+		int maxTotal, int minIdle, Duration waitTimeout) {
+
+	public PoolDefinition {
+		Assert.notNull(role, "'role' must not be null");
+		Assert.notNull(type, "'type' must not be null");
+		Assert.notNull(uri, "'uri' must not be null");
+		Assert.isTrue(maxTotal > 0, "'maxTotal' must be positive");
+		Assert.isTrue(minIdle >= 0 && minIdle <= maxTotal, "'minIdle' must be between 0 and 'maxTotal'");
+		Assert.isTrue(!waitTimeout.isNegative() && !waitTimeout.isZero(), "'waitTimeout' must be positive");
+	}
+
+	/**
+	 * Return the same definition for another pool type, for example the reactive pool of a role.
+	 * @param type the other type
+	 * @return the definition
+	 */
+	public PoolDefinition withType(PoolType type) {
+		return new PoolDefinition(this.role, type, this.uri, this.connectTimeout, this.pooled, this.maxTotal,
+				this.minIdle, this.waitTimeout);
+	}
+
+	/**
+	 * Return the name the pool is reported under, before any disambiguation.
+	 * @return {@code master}, {@code master-reactive}, {@code async}, ...
+	 */
+	String baseName() {
+		return (this.type != PoolType.REACTIVE) ? this.role.id() : this.role.id() + "-" + this.type.id();
+	}
+
+}

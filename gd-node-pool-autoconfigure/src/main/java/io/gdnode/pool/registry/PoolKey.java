@@ -1,0 +1,104 @@
+package io.gdnode.pool.registry;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
+
+/**
+ * The identity of a shared pool: clients whose keys are equal share one pool. Role, type,
+ * endpoint, database, user, password, TLS and event loops all take part; pool sizes do not (the
+ * first client's sizes win). The password is compared but never printed.
+ */
+final class PoolKey {
+
+	private final PoolRole role;
+
+	private final PoolType type;
+
+	private final String endpoint;
+
+	private final int database;
+
+	private final String username;
+
+	private final char[] password;
+
+	private final boolean ssl;
+
+	private final boolean verifyPeer;
+
+	private final ClientResources resources;
+
+	private final Object owner;
+
+	private PoolKey(PoolDefinition definition, ClientResources resources, Object owner) {
+		RedisURI uri = definition.uri();
+		this.role = definition.role();
+		this.type = definition.type();
+		this.endpoint = endpoint(uri);
+		this.database = uri.getDatabase();
+		this.username = uri.getUsername();
+		this.password = uri.getPassword();
+		this.ssl = uri.isSsl();
+		this.verifyPeer = uri.isVerifyPeer();
+		this.resources = resources;
+		this.owner = owner;
+	}
+
+	/**
+	 * Key of a pool shared by every client with the same definition and event loops.
+	 */
+	static PoolKey shared(PoolDefinition definition, ClientResources resources) {
+		return new PoolKey(definition, resources, null);
+	}
+
+	/**
+	 * Key of a pool that belongs to one client alone.
+	 */
+	static PoolKey exclusive(PoolDefinition definition, ClientResources resources) {
+		return new PoolKey(definition, resources, new Object());
+	}
+
+	/**
+	 * Return {@code host:port/database}, with no credentials, for statistics and logs.
+	 */
+	static String endpoint(RedisURI uri) {
+		return uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		if (this == other) {
+			return true;
+		}
+		if (!(other instanceof PoolKey that)) {
+			return false;
+		}
+		return this.role == that.role && this.type == that.type && this.endpoint.equals(that.endpoint)
+				&& this.database == that.database && Objects.equals(this.username, that.username)
+				&& Arrays.equals(this.password, that.password) && this.ssl == that.ssl
+				&& this.verifyPeer == that.verifyPeer && this.resources == that.resources && this.owner == that.owner;
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.role, this.type, this.endpoint, this.username, this.ssl,
+				System.identityHashCode(this.resources), System.identityHashCode(this.owner));
+	}
+
+	/**
+	 * Return where the pool connects, as a URL with the user but never the password.
+	 */
+	String location() {
+		String user = (this.username != null) ? this.username + "@" : "";
+		return (this.ssl ? "rediss://" : "redis://") + user + this.endpoint;
+	}
+
+	@Override
+	public String toString() {
+		return this.role.id() + "/" + this.type.id() + " " + location();
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.gdnode.pool.registry;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+
+/**
+ * A claim on an open pool: while it is held, the pool's idle cleanup leaves the pool open.
+ * Closing it more than once is harmless.
+ */
+public final class PoolLease implements AutoCloseable {
+
+	private final SharedPool pool;
+
+	private final BlockingGeneration generation;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	PoolLease(SharedPool pool, BlockingGeneration generation) {
+		this.pool = pool;
+		this.generation = generation;
+	}
+
+	/**
+	 * Return the pool's shared connection for plain commands, opening it on first use.
+	 * @return the shared connection, valid until this lease is closed
+	 */
+	public StatefulRedisConnection<?, ?> sharedConnection() {
+		return this.generation.sharedConnection();
+	}
+
+	/**
+	 * Return the pool this lease is held on.
+	 * @return the pool
+	 */
+	public SharedPool getPool() {
+		return this.pool;
+	}
+
+	@Override
+	public void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.generation.release();
+		}
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.gdnode.pool.registry;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A point-in-time reading of one pool, as returned by {@link SharedPoolRegistry#getPoolStats()}.
+ *
+ * @param name the name the pool is reported under
+ * @param role the role: {@code master}, {@code slave}, {@code local} or {@code async}
+ * @param type {@code sync}, {@code reactive} or {@code async}
+ * @param endpoint where the pool connects; never with a password
+ * @param pooled whether dedicated connections are pooled
+ * @param max the most dedicated connections the pool may hold
+ * @param min the connections an async pool keeps open
+ * @param active dedicated connections lent out now
+ * @param idle dedicated connections waiting in the pool
+ * @param waiting callers waiting for a connection
+ * @param connections all connections the pool has open now, the shared one included
+ * @param leases uses in progress; a pool with any is never closed by the cleanup
+ * @param created connections opened over the pool's life
+ * @param destroyed connections closed over the pool's life
+ * @param borrowed dedicated connections lent over the pool's life
+ * @param clients clients sharing the pool (role factories and async pools, in every application context)
+ * @param idleTime seconds since the pool was last used, 0 while in use
+ */
+public record PoolStats(String name, String role, String type, String endpoint, boolean pooled, int max, int min,
+		int active, int idle, int waiting, int connections, int leases, long created, long destroyed, long borrowed,
+		int clients, @JsonProperty("idle_time") long idleTime) {
+
+}

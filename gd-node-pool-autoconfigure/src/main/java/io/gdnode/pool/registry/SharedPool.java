@@ -1,0 +1,270 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+
+/**
+ * A pool shared by every client that asks for the same {@link PoolKey}. It opens nothing until
+ * first use, closes when idle for the registry's timeout, opens again on the next use, and closes
+ * for good when its last client detaches.
+ * <p>
+ * Clients hold a lease for every use: a {@link PoolLease} around a span of shared-connection use,
+ * or an implicit one from {@link #borrow()} to {@link #giveBack}. A pool with a lease is never
+ * closed by the idle cleanup.
+ */
+public final class SharedPool {
+
+	private final PoolKey key;
+
+	private final PoolDefinition definition;
+
+	private final String name;
+
+	private final RedisClient client;
+
+	private final RedisURI uri;
+
+	private final PoolCounters counters = new PoolCounters();
+
+	private final AtomicInteger clients = new AtomicInteger();
+
+	private volatile PoolGeneration current;
+
+	private boolean retired;
+
+	SharedPool(PoolKey key, PoolDefinition definition, String name, ClientResources resources) {
+		this.key = key;
+		this.definition = definition;
+		this.name = name;
+		this.uri = connectionUri(definition.uri(), name);
+		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
+		this.client = RedisClient.create(resources);
+		this.client.setOptions(ClientOptions.builder()
+			.socketOptions(SocketOptions.builder().connectTimeout(definition.connectTimeout()).build())
+			.build());
+	}
+
+	/**
+	 * Name every connection after the application and the pool, so {@code CLIENT LIST} groups by pool.
+	 */
+	private static RedisURI connectionUri(RedisURI uri, String name) {
+		String prefix = (uri.getClientName() != null) ? uri.getClientName() : "gd-node";
+		return RedisURI.builder(uri).withClientName(prefix + "-" + name).build();
+	}
+
+	/**
+	 * Return the name this pool is reported under.
+	 * @return the pool name, for example {@code master}
+	 */
+	public String getName() {
+		return this.name;
+	}
+
+	/**
+	 * Return what this pool was created from.
+	 * @return the definition of the first client
+	 */
+	public PoolDefinition getDefinition() {
+		return this.definition;
+	}
+
+	/**
+	 * Take a lease on the open generation, opening one if needed. The shared connection of the
+	 * lease may be used until the lease is closed.
+	 * @return the lease, to be closed after use
+	 */
+	public PoolLease lease() {
+		return new PoolLease(this, (BlockingGeneration) acquire());
+	}
+
+	/**
+	 * Borrow a dedicated connection, waiting at most the pool's wait timeout when all are in use.
+	 * @return a connection to hand back with {@link #giveBack}
+	 * @throws PoolExhaustedException when no connection came back in time
+	 */
+	public StatefulRedisConnection<?, ?> borrow() {
+		BlockingGeneration generation = (BlockingGeneration) acquire();
+		try {
+			return generation.borrow();
+		}
+		catch (RuntimeException ex) {
+			generation.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Give back a connection from {@link #borrow()}.
+	 * @param connection the connection
+	 */
+	public void giveBack(StatefulConnection<?, ?> connection) {
+		// A borrower's lease keeps its generation current; none is current only once the pool has retired.
+		PoolGeneration generation = this.current;
+		if (generation instanceof BlockingGeneration blocking) {
+			blocking.giveBack(connection);
+			blocking.release();
+		}
+		else {
+			connection.close();
+		}
+	}
+
+	/**
+	 * Open a connection for a subscription. Subscriptions hold their connection for as long as they
+	 * last, so they are not taken from the pool; the caller closes it.
+	 * @return a new pub/sub connection
+	 */
+	public StatefulRedisPubSubConnection<?, ?> connectPubSub() {
+		return this.client.connectPubSub(codec(), this.uri);
+	}
+
+	/**
+	 * Acquire a connection from an async pool without blocking.
+	 * @return the connection, or a failure with {@link PoolExhaustedException} after the wait timeout
+	 */
+	public CompletableFuture<StatefulRedisConnection<String, String>> acquireAsync() {
+		AsyncGeneration generation = (AsyncGeneration) acquire();
+		return generation.acquire().whenComplete((connection, ex) -> {
+			if (ex != null) {
+				generation.release();
+			}
+		});
+	}
+
+	/**
+	 * Give back a connection from {@link #acquireAsync()}.
+	 * @param connection the connection
+	 * @return completes when the connection is back in the pool
+	 */
+	public CompletableFuture<Void> releaseAsync(StatefulRedisConnection<String, String> connection) {
+		PoolGeneration generation = this.current;
+		if (generation instanceof AsyncGeneration async) {
+			return async.release(connection).whenComplete((ignored, ex) -> async.release());
+		}
+		return connection.closeAsync();
+	}
+
+	private PoolGeneration acquire() {
+		PoolGeneration generation = this.current;
+		if (generation != null && generation.tryAcquire()) {
+			return generation;
+		}
+		synchronized (this) {
+			generation = this.current;
+			if (generation == null || !generation.tryAcquire()) {
+				if (this.retired) {
+					throw new IllegalStateException("Redis pool '" + this.name + "' is closed: its clients have shut down");
+				}
+				generation = open();
+				generation.tryAcquire();
+				this.current = generation;
+			}
+			return generation;
+		}
+	}
+
+	private PoolGeneration open() {
+		if (this.definition.type() == PoolType.ASYNC) {
+			return new AsyncGeneration(this.client, this.uri, this.name, this.definition, this.counters);
+		}
+		return new BlockingGeneration(this.client, this.uri, codec(), this.name, this.definition, this.counters);
+	}
+
+	private RedisCodec<?, ?> codec() {
+		return (this.definition.type() == PoolType.REACTIVE) ? ByteBufferCodec.INSTANCE
+				: ByteArrayCodec.INSTANCE;
+	}
+
+	/**
+	 * Close the open generation if nobody holds a lease and it sat idle for the given time.
+	 * @return whether a generation was closed
+	 */
+	boolean closeIfIdle(Duration idleTimeout) {
+		PoolGeneration generation = this.current;
+		if (generation == null || !generation.reserveIfIdle(idleTimeout.toNanos())) {
+			return false;
+		}
+		closeGeneration(generation);
+		return true;
+	}
+
+	private void closeGeneration(PoolGeneration generation) {
+		synchronized (this) {
+			if (this.current == generation) {
+				this.current = null;
+			}
+		}
+		generation.close();
+	}
+
+	boolean isOpen() {
+		PoolGeneration generation = this.current;
+		return generation != null && !generation.isClosed();
+	}
+
+	PoolKey key() {
+		return this.key;
+	}
+
+	void attach() {
+		this.clients.incrementAndGet();
+	}
+
+	/**
+	 * @return whether that was the last client
+	 */
+	boolean detach() {
+		return this.clients.decrementAndGet() == 0;
+	}
+
+	/**
+	 * Close for good: the last client has gone.
+	 */
+	void retire(Duration shutdownTimeout) {
+		PoolGeneration generation;
+		synchronized (this) {
+			this.retired = true;
+			generation = this.current;
+		}
+		try {
+			if (generation != null) {
+				generation.reserve();
+				closeGeneration(generation);
+			}
+		}
+		finally {
+			this.client.shutdown(0, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * Read the live statistics of this pool.
+	 * @return the statistics; zeros for a pool that is not open
+	 */
+	public PoolStats stats() {
+		PoolGeneration generation = this.current;
+		boolean open = generation != null && !generation.isClosed();
+		boolean async = this.definition.type() == PoolType.ASYNC;
+		return new PoolStats(this.name, this.definition.role().id(), this.definition.type().id(),
+				this.key.location(), this.definition.pooled(),
+				this.definition.maxTotal(), async ? this.definition.minIdle() : 0,
+				open ? generation.active() : 0, open ? generation.idle() : 0, open ? generation.waiting() : 0,
+				open ? generation.connections() : 0, open ? generation.leases() : 0,
+				this.counters.created.sum(), this.counters.destroyed.sum(), this.counters.borrowed.sum(),
+				this.clients.get(), open ? TimeUnit.NANOSECONDS.toSeconds(generation.idleNanos()) : 0);
+	}
+
+}

@@ -1,0 +1,275 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.resource.ClientResources;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+/**
+ * Creates, shares, counts, cleans up and reports the Redis pools of an application.
+ * <p>
+ * Clients {@link #attach(PoolDefinition) attach} to a pool and get the {@link SharedPool} that
+ * every client with the same role and connection identity gets, in this and in every other
+ * application context of the JVM (unless sharing is off). Attaching opens nothing: a pool opens
+ * on first use. A cleanup task closes pools that nobody used for the idle timeout; the next use
+ * opens them again. A pool closes for good when its last client detaches.
+ */
+public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
+
+	/** How long a pool may sit unused before the cleanup closes it, unless configured otherwise. */
+	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+	/** How often the cleanup runs, unless configured otherwise. */
+	public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
+
+	private static final Log logger = LogFactory.getLog(SharedPoolRegistry.class);
+
+	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
+	/** Pools of every registry in this JVM, which is what lets two application contexts share one. */
+	private static final ConcurrentMap<PoolKey, SharedPool> jvmPools = new ConcurrentHashMap<>();
+
+	private final ClientResources resources;
+
+	private final Duration idleTimeout;
+
+	private final Duration cleanupInterval;
+
+	private final boolean shared;
+
+	/** This registry's attachments, counted per pool, to detach them all when it closes. */
+	private final Map<SharedPool, Integer> attached = new ConcurrentHashMap<>();
+
+	private ScheduledExecutorService cleanupExecutor;
+
+	/**
+	 * Create a registry.
+	 * @param resources the event loops every pool of this registry uses
+	 * @param idleTimeout how long a pool may sit unused before the cleanup closes it
+	 * @param cleanupInterval how often the cleanup runs
+	 * @param shared whether clients asking for the same pool share it; when not, each client gets its own
+	 */
+	public SharedPoolRegistry(ClientResources resources, Duration idleTimeout, Duration cleanupInterval,
+			boolean shared) {
+		Assert.notNull(resources, "'resources' must not be null");
+		Assert.isTrue(idleTimeout.toNanos() > 0, "'idleTimeout' must be positive");
+		Assert.isTrue(cleanupInterval.toNanos() > 0, "'cleanupInterval' must be positive");
+		this.resources = resources;
+		this.idleTimeout = idleTimeout;
+		this.cleanupInterval = cleanupInterval;
+		this.shared = shared;
+	}
+
+	/**
+	 * Attach a client to the pool for the given definition, creating the (still closed) pool if
+	 * this is its first client. Opens no connection.
+	 * @param definition what the client asks for
+	 * @return the pool, shared with every client asking for the same
+	 */
+	public SharedPool attach(PoolDefinition definition) {
+		Assert.notNull(definition, "'definition' must not be null");
+		PoolKey key = this.shared ? PoolKey.shared(definition, this.resources)
+				: PoolKey.exclusive(definition, this.resources);
+		SharedPool pool;
+		synchronized (jvmPools) {
+			pool = jvmPools.computeIfAbsent(key,
+					(newKey) -> new SharedPool(newKey, definition, uniqueName(definition.baseName()), this.resources));
+			pool.attach();
+		}
+		this.attached.merge(pool, 1, Integer::sum);
+		return pool;
+	}
+
+	/**
+	 * Detach a client; the pool closes for good when that was its last client in the JVM.
+	 * @param pool a pool returned by {@link #attach}
+	 */
+	public void detach(SharedPool pool) {
+		Assert.notNull(pool, "'pool' must not be null");
+		boolean last;
+		synchronized (jvmPools) {
+			last = pool.detach();
+			if (last) {
+				jvmPools.remove(pool.key());
+			}
+		}
+		this.attached.computeIfPresent(pool, (ignored, count) -> (count > 1) ? count - 1 : null);
+		if (last) {
+			logger.debug(pool.getName() + " - closing: its last client has gone");
+			pool.retire(SHUTDOWN_TIMEOUT);
+		}
+	}
+
+	private static String uniqueName(String baseName) {
+		String name = baseName;
+		for (int i = 2; isTaken(name); i++) {
+			name = baseName + "-" + i;
+		}
+		return name;
+	}
+
+	private static boolean isTaken(String name) {
+		return jvmPools.values().stream().anyMatch((pool) -> pool.getName().equals(name));
+	}
+
+	/**
+	 * Return the statistics of every open pool this registry's clients use.
+	 * @return the statistics, pools in name order
+	 */
+	public RegistryStats getPoolStats() {
+		Map<String, PoolStats> pools = new TreeMap<>();
+		this.attached.keySet().stream().filter(SharedPool::isOpen).forEach((pool) -> pools.put(pool.getName(), pool.stats()));
+		return new RegistryStats(pools.size(), Collections.unmodifiableMap(pools));
+	}
+
+	/**
+	 * Return the statistics of one open pool.
+	 * @param name the pool name
+	 * @return the statistics, or {@code null} when no open pool has that name
+	 */
+	public PoolStats getPoolStats(String name) {
+		Assert.notNull(name, "'name' must not be null");
+		return this.attached.keySet()
+			.stream()
+			.filter((pool) -> pool.getName().equals(name) && pool.isOpen())
+			.findFirst()
+			.map(SharedPool::stats)
+			.orElse(null);
+	}
+
+	/**
+	 * Close every pool of this registry that nobody has used for the idle timeout and that has no
+	 * connection lent, no caller waiting and no lease held. One failing pool does not stop the rest.
+	 * @return the names of the pools closed, in name order
+	 */
+	public List<String> runCleanup() {
+		List<String> closed = new ArrayList<>();
+		for (SharedPool pool : this.attached.keySet()) {
+			try {
+				if (closeIfIdle(pool)) {
+					closed.add(pool.getName());
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn(pool.getName() + " - idle cleanup failed", ex);
+			}
+		}
+		Collections.sort(closed);
+		return closed;
+	}
+
+	private boolean closeIfIdle(SharedPool pool) {
+		if (logger.isDebugEnabled()) {
+			logger.debug(pool.getName() + " - before cleanup: " + pool.stats());
+		}
+		boolean closed = pool.closeIfIdle(this.idleTimeout);
+		if (logger.isDebugEnabled()) {
+			logger.debug(pool.getName() + " - after cleanup (" + (closed ? "closed" : "kept") + "): " + pool.stats());
+		}
+		return closed;
+	}
+
+	/**
+	 * Start running the cleanup every cleanup interval, on a daemon thread of its own. Does nothing
+	 * when it is running already.
+	 */
+	public synchronized void startCleanupTask() {
+		if (this.cleanupExecutor != null) {
+			return;
+		}
+		this.cleanupExecutor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "gd-node-pool-cleanup");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long interval = this.cleanupInterval.toMillis();
+		this.cleanupExecutor.scheduleWithFixedDelay(this::runScheduledCleanup, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	private void runScheduledCleanup() {
+		// An exception escaping a scheduled task would cancel every later run.
+		try {
+			runCleanup();
+		}
+		catch (Throwable ex) {
+			logger.error("Redis pool cleanup failed", ex);
+		}
+	}
+
+	/**
+	 * Stop the cleanup task, waiting for a run in progress to finish. Does nothing when it is not running.
+	 */
+	public synchronized void stopCleanupTask() {
+		if (this.cleanupExecutor == null) {
+			return;
+		}
+		this.cleanupExecutor.shutdownNow();
+		try {
+			this.cleanupExecutor.awaitTermination(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.cleanupExecutor = null;
+	}
+
+	/**
+	 * Return whether the cleanup task is running.
+	 * @return whether the cleanup task is scheduled
+	 */
+	public synchronized boolean isCleanupTaskRunning() {
+		return this.cleanupExecutor != null;
+	}
+
+	/**
+	 * Return the event loops the pools of this registry use.
+	 * @return the client resources
+	 */
+	public ClientResources getClientResources() {
+		return this.resources;
+	}
+
+	@Override
+	public void start() {
+		startCleanupTask();
+	}
+
+	@Override
+	public void stop() {
+		stopCleanupTask();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return isCleanupTaskRunning();
+	}
+
+	/**
+	 * Stop the cleanup task and detach every client still attached through this registry.
+	 */
+	@Override
+	public void destroy() {
+		stopCleanupTask();
+		this.attached.forEach((pool, count) -> {
+			for (int i = 0; i < count; i++) {
+				detach(pool);
+			}
+		});
+	}
+
+}

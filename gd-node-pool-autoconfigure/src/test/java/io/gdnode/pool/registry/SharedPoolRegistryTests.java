@@ -1,0 +1,460 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import io.gdnode.pool.localredis.LocalRedisServer;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link SharedPoolRegistry} against a real {@code redis-server}.
+ */
+class SharedPoolRegistryTests {
+
+	private static final AtomicInteger names = new AtomicInteger();
+
+	private static LocalRedisServer redis;
+
+	private static ClientResources resources;
+
+	private final String client = "registry-test-" + names.incrementAndGet();
+
+	private final List<SharedPoolRegistry> registries = new ArrayList<>();
+
+	@BeforeAll
+	static void startRedis() {
+		redis = LocalRedisServer.start();
+		resources = DefaultClientResources.create();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		resources.shutdown(0, 2, TimeUnit.SECONDS);
+		redis.close();
+	}
+
+	@AfterEach
+	void closeRegistries() {
+		this.registries.forEach(SharedPoolRegistry::destroy);
+	}
+
+	@Test
+	void attachingOpensNoConnection() {
+		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0));
+		assertThat(pool.stats().connections()).isZero();
+		assertThat(connections()).isZero();
+		assertThat(this.registries.get(0).getPoolStats().totalPools()).isZero();
+	}
+
+	@Test
+	void clientsAskingForTheSamePoolShareIt() {
+		SharedPoolRegistry registry = registry();
+		SharedPool first = registry.attach(definition(PoolRole.MASTER, 0));
+		SharedPool second = registry().attach(definition(PoolRole.MASTER, 0));
+		assertThat(second).isSameAs(first);
+		try (PoolLease lease = first.lease(); PoolLease other = second.lease()) {
+			sync(lease).set("k", "v");
+			assertThat(sync(other).get("k")).isEqualTo("v");
+		}
+		assertThat(connections()).isEqualTo(1);
+		assertThat(first.stats().clients()).isEqualTo(2);
+	}
+
+	@Test
+	void differentDatabaseUserOrTlsAreNeverMerged() {
+		SharedPoolRegistry registry = registry();
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		assertThat(registry.attach(definition(PoolRole.MASTER, 1))).isNotSameAs(pool);
+		assertThat(registry.attach(definition(RedisURI.create("redis://other@" + redis.host() + ":" + redis.port()))))
+			.isNotSameAs(pool);
+		assertThat(registry.attach(definition(RedisURI.create("rediss://" + redis.host() + ":" + redis.port()))))
+			.isNotSameAs(pool);
+		assertThat(registry.attach(definition(PoolRole.SLAVE, 0))).isNotSameAs(pool);
+	}
+
+	@Test
+	void unsharedRegistryGivesEveryClientItsOwnPool() {
+		SharedPoolRegistry registry = new SharedPoolRegistry(resources, Duration.ofMinutes(5), Duration.ofMinutes(1),
+				false);
+		this.registries.add(registry);
+		assertThat(registry.attach(definition(PoolRole.MASTER, 0)))
+			.isNotSameAs(registry.attach(definition(PoolRole.MASTER, 0)));
+	}
+
+	@Test
+	void manyThreadsAskingAtOnceCreateExactlyOnePool() throws Exception {
+		SharedPoolRegistry registry = registry();
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(32);
+		try {
+			List<Future<SharedPool>> pools = new ArrayList<>();
+			for (int i = 0; i < 32; i++) {
+				pools.add(executor.submit(() -> {
+					start.await();
+					SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+					try (PoolLease lease = pool.lease()) {
+						sync(lease).ping();
+					}
+					return pool;
+				}));
+			}
+			start.countDown();
+			SharedPool first = pools.get(0).get(10, TimeUnit.SECONDS);
+			for (Future<SharedPool> pool : pools) {
+				assertThat(pool.get(10, TimeUnit.SECONDS)).isSameAs(first);
+			}
+			assertThat(first.stats().created()).isEqualTo(1);
+			assertThat(first.stats().clients()).isEqualTo(32);
+			assertThat(connections()).isEqualTo(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void callersBeyondThePoolSizeNeverOpenMoreConnections() throws Exception {
+		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0, 2, Duration.ofSeconds(10)));
+		AtomicLong mostConnections = new AtomicLong();
+		runConcurrently(8, 50, () -> {
+			StatefulRedisConnection<?, ?> connection = pool.borrow();
+			try {
+				connection.sync().ping();
+				mostConnections.accumulateAndGet(pool.stats().connections(), Math::max);
+			}
+			finally {
+				pool.giveBack(connection);
+			}
+			return null;
+		});
+		assertThat(mostConnections.get()).isBetween(1L, 2L);
+		assertThat(pool.stats().created()).isEqualTo(2);
+		assertThat(connections()).isLessThanOrEqualTo(2);
+	}
+
+	@Test
+	void fullPoolFailsWithinWaitTimeoutNamingTheSetting() {
+		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0, 1, Duration.ofMillis(200)));
+		StatefulRedisConnection<?, ?> held = pool.borrow();
+		try {
+			assertThatExceptionOfType(PoolExhaustedException.class).isThrownBy(pool::borrow)
+				.withMessageContaining("'master'")
+				.withMessageContaining("redis.master.pool.size")
+				.withMessageContaining("PT0.2S");
+		}
+		finally {
+			pool.giveBack(held);
+		}
+		assertThat(pool.stats().active()).isZero();
+	}
+
+	@Test
+	void cleanupClosesIdlePoolAndNextUseOpensItAgain() {
+		SharedPoolRegistry registry = registry(Duration.ofMillis(50));
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		try (PoolLease lease = pool.lease()) {
+			sync(lease).set("cleanup", "1");
+		}
+		assertThat(connections()).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> registry.runCleanup().contains("master"));
+		assertThat(registry.getPoolStats().totalPools()).isZero();
+		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 0);
+		try (PoolLease lease = pool.lease()) {
+			assertThat(sync(lease).get("cleanup")).isEqualTo("1");
+		}
+		assertThat(pool.stats().created()).isEqualTo(2);
+		assertThat(pool.stats().destroyed()).isEqualTo(1);
+	}
+
+	@Test
+	void heldLeaseOrBorrowedConnectionKeepsPoolOpenPastIdleTimeout() throws Exception {
+		SharedPoolRegistry registry = registry(Duration.ofMillis(20));
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		try (PoolLease lease = pool.lease()) {
+			sync(lease).ping();
+			Thread.sleep(100);
+			assertThat(registry.runCleanup()).isEmpty();
+			sync(lease).ping();
+		}
+		StatefulRedisConnection<?, ?> borrowed = pool.borrow();
+		Thread.sleep(100);
+		assertThat(registry.runCleanup()).isEmpty();
+		assertThat(borrowed.sync().ping()).isEqualTo("PONG");
+		pool.giveBack(borrowed);
+		await().atMost(Duration.ofSeconds(5)).until(() -> registry.runCleanup().contains("master"));
+	}
+
+	@Test
+	void cleanupRacingBorrowsNeverHandsOutAClosedPool() throws Exception {
+		SharedPoolRegistry registry = registry(Duration.ofNanos(1));
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0, 2, Duration.ofSeconds(10)));
+		AtomicInteger cleanups = new AtomicInteger();
+		CompletableFuture<Void> cleaner = CompletableFuture.runAsync(() -> {
+			long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end && cleanups.get() >= 0) {
+				cleanups.addAndGet(registry.runCleanup().size());
+			}
+		});
+		try {
+			runConcurrently(4, 1500, () -> {
+				// Short gaps between uses give the cleanup its chances to close the pool.
+				LockSupport.parkNanos(20_000);
+				try (PoolLease lease = pool.lease()) {
+					sync(lease).ping();
+				}
+				StatefulRedisConnection<?, ?> connection = pool.borrow();
+				try {
+					connection.sync().ping();
+				}
+				finally {
+					pool.giveBack(connection);
+				}
+				return null;
+			});
+		}
+		finally {
+			int closed = cleanups.getAndSet(Integer.MIN_VALUE);
+			cleaner.get(30, TimeUnit.SECONDS);
+			assertThat(closed).as("the cleanup closed the pool between uses").isPositive();
+		}
+	}
+
+	@Test
+	void statisticsReportLiveNumbersAndNeverThePassword() {
+		try (LocalRedisServer secured = LocalRedisServer.start()) {
+			secured.command("CONFIG", "SET", "requirepass", "s3cret");
+			RedisURI uri = RedisURI.create("redis://:s3cret@" + secured.host() + ":" + secured.port() + "/3");
+			SharedPoolRegistry registry = registry();
+			SharedPool pool = registry.attach(definition(uri));
+			StatefulRedisConnection<?, ?> borrowed = pool.borrow();
+			try (PoolLease lease = pool.lease()) {
+				sync(lease).ping();
+				PoolStats stats = registry.getPoolStats("master");
+				assertThat(stats.role()).isEqualTo("master");
+				assertThat(stats.type()).isEqualTo("sync");
+				assertThat(stats.endpoint()).isEqualTo("redis://" + secured.host() + ":" + secured.port() + "/3");
+				assertThat(stats.active()).isEqualTo(1);
+				assertThat(stats.connections()).isEqualTo(2);
+				assertThat(stats.max()).isEqualTo(10);
+				assertThat(stats.leases()).isEqualTo(2);
+				assertThat(stats.idleTime()).isZero();
+				assertThat(stats.borrowed()).isEqualTo(1);
+				assertThat(stats.clients()).isEqualTo(1);
+				assertThat(registry.getPoolStats().toString()).doesNotContain("s3cret");
+			}
+			finally {
+				pool.giveBack(borrowed);
+			}
+			assertThat(registry.getPoolStats("master").idle()).isEqualTo(1);
+			assertThat(registry.getPoolStats("nope")).isNull();
+		}
+	}
+
+	@Test
+	void connectionsAreNamedAfterApplicationAndPool() {
+		SharedPool pool = registry().attach(definition(PoolRole.SLAVE, 0));
+		try (PoolLease lease = pool.lease()) {
+			sync(lease).ping();
+			assertThat(redis.clientsNamed(this.client + "-slave")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void asyncPoolKeepsItsMinimumAndNeverExceedsItsMaximum() throws Exception {
+		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+				Duration.ofSeconds(5), true, 3, 2, Duration.ofSeconds(10)));
+		AtomicLong mostConnections = new AtomicLong();
+		runConcurrently(12, 20, () -> {
+			StatefulRedisConnection<String, String> connection = pool.acquireAsync().get(10, TimeUnit.SECONDS);
+			try {
+				connection.async().ping().get(5, TimeUnit.SECONDS);
+				mostConnections.accumulateAndGet(connections(), Math::max);
+			}
+			finally {
+				pool.releaseAsync(connection).get(5, TimeUnit.SECONDS);
+			}
+			return null;
+		});
+		assertThat(mostConnections.get()).isBetween(2L, 3L);
+		assertThat(pool.stats().type()).isEqualTo("async");
+		assertThat(pool.stats().min()).isEqualTo(2);
+		assertThat(pool.stats().idle()).isBetween(2, 3);
+	}
+
+	@Test
+	void fullAsyncPoolFailsAfterWaitTimeout() throws Exception {
+		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+				Duration.ofSeconds(5), true, 1, 0, Duration.ofMillis(200)));
+		StatefulRedisConnection<String, String> held = pool.acquireAsync().get(5, TimeUnit.SECONDS);
+		CompletableFuture<StatefulRedisConnection<String, String>> waiting = pool.acquireAsync();
+		assertThat(pool.stats().waiting()).isEqualTo(1);
+		assertThat(waiting).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseInstanceOf(PoolExhaustedException.class);
+		CompletableFuture<StatefulRedisConnection<String, String>> served = pool.acquireAsync();
+		pool.releaseAsync(held).get(5, TimeUnit.SECONDS);
+		StatefulRedisConnection<String, String> next = served.get(5, TimeUnit.SECONDS);
+		assertThat(next.sync().ping()).isEqualTo("PONG");
+		pool.releaseAsync(next).get(5, TimeUnit.SECONDS);
+		assertThat(pool.stats().waiting()).isZero();
+	}
+
+	@Test
+	void threadsDoNotGrowWithThePoolCount() {
+		SharedPoolRegistry registry = registry();
+		for (int database = 0; database < 12; database++) {
+			try (PoolLease lease = registry.attach(definition(PoolRole.MASTER, database)).lease()) {
+				sync(lease).ping();
+			}
+		}
+		long lettuceThreads = Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().startsWith("lettuce-"))
+			.count();
+		// Event loops and computation threads are sized by cores (at least 3 each), plus one timer.
+		int cores = Runtime.getRuntime().availableProcessors();
+		assertThat(lettuceThreads).isLessThanOrEqualTo(2L * Math.max(3, cores) + 1);
+		assertThat(connections()).isEqualTo(12);
+	}
+
+	@Test
+	void lastDetachClosesThePoolAndItsConnections() {
+		SharedPoolRegistry registry = registry();
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		registry.attach(definition(PoolRole.MASTER, 0));
+		try (PoolLease lease = pool.lease()) {
+			sync(lease).ping();
+		}
+		registry.detach(pool);
+		assertThat(connections()).isEqualTo(1);
+		registry.detach(pool);
+		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 0);
+		assertThat(registry.getPoolStats().totalPools()).isZero();
+	}
+
+	@Test
+	void cleanupTaskStartsAndStops() {
+		SharedPoolRegistry registry = new SharedPoolRegistry(resources, Duration.ofMillis(20), Duration.ofMillis(20),
+				true);
+		this.registries.add(registry);
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		registry.startCleanupTask();
+		assertThat(registry.isCleanupTaskRunning()).isTrue();
+		try (PoolLease lease = pool.lease()) {
+			sync(lease).ping();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> registry.getPoolStats().totalPools() == 0);
+		registry.stopCleanupTask();
+		assertThat(registry.isCleanupTaskRunning()).isFalse();
+		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.getName().equals("gd-node-pool-cleanup"));
+	}
+
+	private SharedPoolRegistry registry() {
+		return registry(Duration.ofMinutes(5));
+	}
+
+	private SharedPoolRegistry registry(Duration idleTimeout) {
+		SharedPoolRegistry registry = new SharedPoolRegistry(resources, idleTimeout, Duration.ofMinutes(1), true);
+		this.registries.add(registry);
+		return registry;
+	}
+
+	private RedisURI uri(int database) {
+		RedisURI uri = RedisURI.create(redis.url(database));
+		uri.setClientName(this.client);
+		return uri;
+	}
+
+	private PoolDefinition definition(PoolRole role, int database) {
+		return definition(role, database, 10, Duration.ofSeconds(5));
+	}
+
+	private PoolDefinition definition(PoolRole role, int database, int size, Duration wait) {
+		return new PoolDefinition(role, PoolType.SYNC, uri(database), Duration.ofSeconds(5), true, size, 0, wait);
+	}
+
+	private PoolDefinition definition(RedisURI uri) {
+		if (uri.getClientName() == null) {
+			uri.setClientName(this.client);
+		}
+		return new PoolDefinition(PoolRole.MASTER, PoolType.SYNC, uri, Duration.ofSeconds(5), true, 10, 0,
+				Duration.ofSeconds(5));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisCommands<byte[], byte[]> bytes(PoolLease lease) {
+		return ((StatefulRedisConnection<byte[], byte[]>) lease.sharedConnection()).sync();
+	}
+
+	private static StringCommands sync(PoolLease lease) {
+		return new StringCommands(bytes(lease));
+	}
+
+	private long connections() {
+		return redis.clientsNamed(this.client + "-");
+	}
+
+	private static void runConcurrently(int threads, int iterations, Callable<Void> work) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<Void>> results = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				results.add(executor.submit(() -> {
+					for (int i = 0; i < iterations; i++) {
+						work.call();
+					}
+					return null;
+				}));
+			}
+			for (Future<Void> result : results) {
+				result.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * String commands over the byte-array shared connection.
+	 */
+	private record StringCommands(RedisCommands<byte[], byte[]> commands) {
+
+		String ping() {
+			return this.commands.ping();
+		}
+
+		void set(String key, String value) {
+			this.commands.set(key.getBytes(), value.getBytes());
+		}
+
+		String get(String key) {
+			byte[] value = this.commands.get(key.getBytes());
+			return (value != null) ? new String(value) : null;
+		}
+
+	}
+
+}

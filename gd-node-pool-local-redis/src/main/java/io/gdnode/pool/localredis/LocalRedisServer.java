@@ -1,0 +1,324 @@
+package io.gdnode.pool.localredis;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, for tests and the sample
+ * application. Each instance has its own temp directory and never persists data.
+ */
+public final class LocalRedisServer implements AutoCloseable {
+
+	static final String NOT_FOUND_MESSAGE = "redis-server was not found on PATH. Install it "
+			+ "(Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) – tests "
+			+ "and the sample start their own Redis servers on free loopback ports.";
+
+	private static final String HOST = "127.0.0.1";
+	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
+	private static final int IO_TIMEOUT_MILLIS = 5000;
+	// A freshly probed port can be taken by someone else before redis binds it; a few retries
+	// with a new port make that race practically invisible.
+	private static final int START_ATTEMPTS = 5;
+
+	private final Process process;
+	private final int port;
+	private final Path directory;
+	private final Thread shutdownHook;
+	private final AtomicBoolean stopped = new AtomicBoolean();
+
+	private LocalRedisServer(Process process, int port, Path directory) {
+		this.process = process;
+		this.port = port;
+		this.directory = directory;
+		// Without this, a test JVM that exits without closing (or a sample stopped with Ctrl+C)
+		// would leave orphaned redis-server processes behind.
+		this.shutdownHook = new Thread(this::stop, "local-redis-" + port + "-shutdown");
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+	}
+
+	/** Starts a standalone server and waits until it answers PING. */
+	public static LocalRedisServer start() {
+		return launch(LocalRedisServer::freePort, List.of());
+	}
+
+	/** Starts a standalone server on the given port, for example to bring back a Redis that was stopped. */
+	public static LocalRedisServer startOn(int port) {
+		return launch(() -> port, List.of());
+	}
+
+	/** Returns a loopback port that nothing listens on now. */
+	public static int freeLoopbackPort() {
+		return freePort();
+	}
+
+	/** Starts a replica of {@code master} and waits until its link to the master is up. */
+	public static LocalRedisServer startReplicaOf(LocalRedisServer master) {
+		LocalRedisServer replica = launch(LocalRedisServer::freePort, List.of("--replicaof", HOST, String.valueOf(master.port())));
+		if (!replica.await(() -> replica.command("INFO", "replication").contains("master_link_status:up"))) {
+			String log = replica.logTail();
+			replica.close();
+			throw new IllegalStateException("Replica of port " + master.port()
+					+ " did not report master_link_status:up within 10 s. Log tail:\n" + log);
+		}
+		return replica;
+	}
+
+	/** Whether the redis-server binary (or the configured override) can be executed. */
+	public static boolean available() {
+		try {
+			Process version = new ProcessBuilder(binary(), "--version")
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			boolean exited = version.waitFor(10, TimeUnit.SECONDS);
+			version.destroyForcibly();
+			return exited && version.exitValue() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/** The loopback address the server binds to. */
+	public String host() {
+		return HOST;
+	}
+
+	/** The TCP port the server listens on. */
+	public int port() {
+		return this.port;
+	}
+
+	/** A {@code redis://} URL for database 0. */
+	public String url() {
+		return "redis://" + HOST + ":" + this.port;
+	}
+
+	/** A {@code redis://} URL for the given database. */
+	public String url(int database) {
+		return url() + "/" + database;
+	}
+
+	/**
+	 * Sends one command on a fresh connection and returns the reply as text. Errors come back as
+	 * {@code "ERR: <message>"} instead of being thrown, so tests can assert on them.
+	 */
+	public String command(String... args) {
+		return exchange(List.<String[]>of(args)).get(0);
+	}
+
+	/** The parsed {@code CLIENT LIST} (one map per client), without the connection that asked. */
+	public List<Map<String, String>> clientList() {
+		// CLIENT ID on the same connection pins down exactly which entry is ours; matching
+		// cmd=client|list would also drop idle clients whose last command was CLIENT LIST.
+		List<String> replies = exchange(List.of(new String[] { "CLIENT", "ID" }, new String[] { "CLIENT", "LIST" }));
+		List<Map<String, String>> clients = new ArrayList<>();
+		for (String line : replies.get(1).split("\n")) {
+			Map<String, String> fields = new HashMap<>();
+			for (String field : line.trim().split(" ")) {
+				int equals = field.indexOf('=');
+				if (equals > 0) {
+					fields.put(field.substring(0, equals), field.substring(equals + 1));
+				}
+			}
+			if (!fields.isEmpty() && !replies.get(0).equals(fields.get("id"))) {
+				clients.add(fields);
+			}
+		}
+		return clients;
+	}
+
+	/** How many connected clients have a name starting with {@code prefix}. */
+	public long clientsNamed(String prefix) {
+		return clientList().stream().filter((client) -> client.getOrDefault("name", "").startsWith(prefix)).count();
+	}
+
+	/** Stops the process (SIGTERM, then SIGKILL after 5 s) and deletes its temp directory; idempotent. */
+	@Override
+	public void close() {
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// The JVM is already shutting down; the hook stops the process anyway.
+		}
+		stop();
+	}
+
+	Path directory() {
+		return this.directory;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	private void stop() {
+		if (!this.stopped.compareAndSet(false, true)) {
+			return;
+		}
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		deleteDirectory(this.directory);
+	}
+
+	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs) {
+		if (!available()) {
+			String binary = binary();
+			throw new IllegalStateException(NOT_FOUND_MESSAGE
+					+ ("redis-server".equals(binary) ? "" : " (configured binary: " + binary + ")"));
+		}
+		String failure = "";
+		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+			LocalRedisServer server = spawn(ports.getAsInt(), extraArgs);
+			// Checking the pid Redis reports means a PONG from whoever won a port race is never taken for ours.
+			String pidLine = "process_id:" + server.pid();
+			if (server.await(() -> "PONG".equals(server.command("PING"))
+					&& server.command("INFO", "server").contains(pidLine))) {
+				return server;
+			}
+			failure = (server.process.isAlive() ? "redis-server did not answer PING within 10 s"
+					: "redis-server exited before answering PING") + " (port " + server.port + ", attempt "
+					+ attempt + "). Log tail:\n" + server.logTail();
+			server.close();
+			if (!failure.contains("Address already in use")) {
+				break;
+			}
+		}
+		throw new IllegalStateException(failure);
+	}
+
+	private static LocalRedisServer spawn(int port, List<String> extraArgs) {
+		Path directory = null;
+		try {
+			directory = Files.createTempDirectory("local-redis-");
+			// --repl-diskless-sync-delay 0: Redis otherwise waits 5 s before syncing each new replica.
+			List<String> command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", HOST,
+					"--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--dir",
+					directory.toString(), "--logfile", "", "--repl-diskless-sync-delay", "0"));
+			command.addAll(extraArgs);
+			Process process = new ProcessBuilder(command).directory(directory.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(directory.resolve("redis.log").toFile())
+				.start();
+			return new LocalRedisServer(process, port, directory);
+		}
+		catch (IOException ex) {
+			deleteDirectory(directory);
+			throw new UncheckedIOException("Could not start redis-server", ex);
+		}
+	}
+
+	/** Sends the commands pipelined on one fresh connection and returns their replies in order. */
+	private List<String> exchange(List<String[]> commands) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(HOST, this.port), IO_TIMEOUT_MILLIS);
+			socket.setSoTimeout(IO_TIMEOUT_MILLIS);
+			for (String[] args : commands) {
+				socket.getOutputStream().write(Resp.encode(args));
+			}
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			List<String> replies = new ArrayList<>();
+			for (int i = 0; i < commands.size(); i++) {
+				replies.add(Resp.read(in));
+			}
+			return replies;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Redis command failed on port " + this.port, ex);
+		}
+	}
+
+	/** Polls until the condition holds, the process exits, or the startup timeout passes. */
+	private boolean await(BooleanSupplier condition) {
+		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline && this.process.isAlive()) {
+			try {
+				if (condition.getAsBoolean()) {
+					return true;
+				}
+				Thread.sleep(50);
+			}
+			catch (UncheckedIOException ex) {
+				// Not accepting connections yet; keep polling until the deadline.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
+	}
+
+	private String logTail() {
+		try {
+			List<String> lines = Files.readAllLines(this.directory.resolve("redis.log"), StandardCharsets.UTF_8);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return "(log unavailable: " + ex + ")";
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not find a free loopback port", ex);
+		}
+	}
+
+	private static String binary() {
+		String binary = System.getProperty("redis.server.binary");
+		if (binary == null || binary.isBlank()) {
+			binary = System.getenv("REDIS_SERVER_BINARY");
+		}
+		return (binary == null || binary.isBlank()) ? "redis-server" : binary.trim();
+	}
+
+	private static void deleteDirectory(Path directory) {
+		if (directory == null || !Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// Best effort: a leftover temp dir is harmless and must not fail a test.
+		}
+	}
+
+}
