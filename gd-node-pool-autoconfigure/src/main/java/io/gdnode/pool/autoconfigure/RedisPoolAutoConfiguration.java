@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
@@ -39,6 +40,12 @@ public final class RedisPoolAutoConfiguration {
 	@ConditionalOnMissingBean(ClientResources.class)
 	static SharedClientResources lettuceClientResources() {
 		return new SharedClientResources();
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static BooleanNumberConverter redisBooleanNumberConverter() {
+		return new BooleanNumberConverter();
 	}
 
 	@Bean

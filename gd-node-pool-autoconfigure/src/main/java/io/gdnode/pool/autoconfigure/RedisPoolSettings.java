@@ -1,5 +1,7 @@
 package io.gdnode.pool.autoconfigure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -62,22 +64,22 @@ final class RedisPoolSettings {
 		}
 	}
 
-	private static RedisURI uri(String property, String url) {
+	private static void uri(String property, String url) {
 		if (url == null) {
-			return null;
+			return;
 		}
-		RedisURI uri;
 		try {
-			uri = RedisURI.create(url);
+			// java.net.URI has no host for "host:port" authorities that Lettuce would quietly accept.
+			URI parsed = new URI(url);
+			String scheme = (parsed.getScheme() != null) ? parsed.getScheme().toLowerCase(Locale.ROOT) : "";
+			if (!(scheme.equals("redis") || scheme.equals("rediss")) || parsed.getHost() == null) {
+				throw new InvalidRedisPropertyException(property, url, allowedValues(property));
+			}
+			RedisURI.create(url);
 		}
-		catch (RuntimeException ex) {
+		catch (URISyntaxException | IllegalArgumentException ex) {
 			throw new InvalidRedisPropertyException(property, url, allowedValues(property), ex);
 		}
-		String scheme = url.substring(0, Math.max(url.indexOf("://"), 0)).toLowerCase(Locale.ROOT);
-		if (!(scheme.equals("redis") || scheme.equals("rediss")) || uri.getHost() == null || uri.getHost().isEmpty()) {
-			throw new InvalidRedisPropertyException(property, url, allowedValues(property));
-		}
-		return uri;
 	}
 
 	/**
