@@ -1,0 +1,93 @@
+package io.gdnode.pool.actuate;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import io.gdnode.pool.localredis.LocalRedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.json.BasicJsonTester;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HTTP tests for {@link RedisPoolsEndpoint} in a web application with Actuator.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=redispools", "redis.client.name=endpoint-test" })
+class RedisPoolsEndpointWebTests {
+
+	private static final LocalRedisServer redis = LocalRedisServer.start();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final BasicJsonTester json = new BasicJsonTester(getClass());
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private StringRedisTemplate template;
+
+	@DynamicPropertySource
+	static void redisProperties(DynamicPropertyRegistry registry) {
+		// A password in the URL must never reach the endpoint's output.
+		redis.command("CONFIG", "SET", "requirepass", "t0p-secret");
+		registry.add("redis.url", () -> "redis://:t0p-secret@" + redis.host() + ":" + redis.port() + "/1");
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Test
+	void reportsOpenPoolsWithTheSeedsKeysAndNoPassword() throws Exception {
+		this.template.opsForValue().set("endpoint", "1");
+		HttpResponse<String> response = get("/actuator/redispools");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).doesNotContain("t0p-secret");
+		assertThat(this.json.from(response.body())).extractingJsonPathNumberValue("$.total_pools").isEqualTo(1);
+		assertThat(this.json.from(response.body())).extractingJsonPathStringValue("$.pools.master.type")
+			.isEqualTo("sync");
+		assertThat(this.json.from(response.body())).extractingJsonPathStringValue("$.pools.master.endpoint")
+			.isEqualTo("redis://" + redis.host() + ":" + redis.port() + "/1");
+		assertThat(this.json.from(response.body())).extractingJsonPathNumberValue("$.pools.master.idle_time")
+			.isNotNull();
+		assertThat(this.json.from(response.body())).extractingJsonPathNumberValue("$.pools.master.connections")
+			.isEqualTo(1);
+	}
+
+	@Test
+	void reportsOnePoolByNameAndNotFoundForAnUnknownName() throws Exception {
+		this.template.opsForValue().get("endpoint");
+		HttpResponse<String> master = get("/actuator/redispools/master");
+		assertThat(master.statusCode()).isEqualTo(200);
+		assertThat(this.json.from(master.body())).extractingJsonPathStringValue("$.role").isEqualTo("master");
+		assertThat(this.json.from(master.body())).extractingJsonPathNumberValue("$.max").isEqualTo(10);
+		assertThat(get("/actuator/redispools/nope").statusCode()).isEqualTo(404);
+	}
+
+	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	@SpringBootApplication
+	static class EndpointApplication {
+
+	}
+
+}
