@@ -29,17 +29,17 @@ public class RedisPoolProperties implements InitializingBean {
 	/**
 	 * The master: writes.
 	 */
-	private final Role master = new Role(10);
+	private final Role master = role(10);
 
 	/**
 	 * The slave: reads. Connects to the master when no URL of its own is set.
 	 */
-	private final Role slave = new Role(20);
+	private final Role slave = role(20);
 
 	/**
 	 * The local Redis of this node.
 	 */
-	private final Role local = new Role(5);
+	private final Role local = role(5);
 
 	/**
 	 * The async pool for non-blocking clients. Connects to the master when no URL of its own is set.
@@ -105,6 +105,12 @@ public class RedisPoolProperties implements InitializingBean {
 		return this.cleanup;
 	}
 
+	private static Role role(int poolSize) {
+		Role role = new Role();
+		role.getPool().setSize(poolSize);
+		return role;
+	}
+
 	@Override
 	public void afterPropertiesSet() {
 		new RedisPoolSettings(this).validate();
@@ -123,11 +129,7 @@ public class RedisPoolProperties implements InitializingBean {
 		/**
 		 * Pool of this role.
 		 */
-		private final Pool pool;
-
-		Role(int size) {
-			this.pool = new Pool(size);
-		}
+		private final Pool pool = new Pool();
 
 		public String getUrl() {
 			return this.url;
@@ -159,10 +161,6 @@ public class RedisPoolProperties implements InitializingBean {
 		 * and reactive operations; plain commands share one more connection.
 		 */
 		private int size;
-
-		Pool(int size) {
-			this.size = size;
-		}
 
 		public boolean isEnabled() {
 			return this.enabled;

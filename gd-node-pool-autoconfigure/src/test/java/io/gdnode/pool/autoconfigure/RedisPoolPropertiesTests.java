@@ -1,10 +1,13 @@
 package io.gdnode.pool.autoconfigure;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.gdnode.pool.connection.RoleConnectionFactory;
+import com.jayway.jsonpath.JsonPath;
 import io.gdnode.pool.registry.PoolDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -179,6 +182,20 @@ class RedisPoolPropertiesTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Invalid Redis pool setting REDIS_MASTER_POOL_SIZE (redis.master.pool.size): '-1'")
 			.contains("Set REDIS_MASTER_POOL_SIZE (or redis.master.pool.size in application.yml) to a whole number from 1 to 2147483647");
+	}
+
+	@Test
+	void everyPropertyIsDocumentedForIdeCompletion() throws Exception {
+		try (InputStream metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+			List<Map<String, Object>> properties = JsonPath.read(metadata, "$.properties[?(@.name =~ /redis\\..*/)]");
+			assertThat(properties).extracting((property) -> property.get("name"))
+				.contains("redis.url", "redis.master.pool.enabled", "redis.master.pool.size", "redis.slave.pool.size",
+						"redis.local.pool.size", "redis.async.pool.min", "redis.async.pool.max", "redis.timeout.idle",
+						"redis.cleanup.interval", "redis.timeout.wait");
+			assertThat(properties).allSatisfy((property) -> assertThat(property.get("description")).asString()
+				.as("description of %s", property.get("name"))
+				.isNotBlank());
+		}
 	}
 
 	private static PoolDefinition definition(ConfigurableApplicationContext context, String factory) {
