@@ -51,8 +51,10 @@ public final class RedisPoolAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SharedPoolRegistry sharedPoolRegistry(RedisPoolProperties properties, ClientResources clientResources) {
-		return new SharedPoolRegistry(clientResources, properties.getTimeout().getIdle(),
+		SharedPoolRegistry registry = new SharedPoolRegistry(clientResources, properties.getTimeout().getIdle(),
 				properties.getCleanup().getInterval(), properties.isShared());
+		registry.setLeakDetectionThreshold(properties.getLeak().getThreshold());
+		return registry;
 	}
 
 	@Bean

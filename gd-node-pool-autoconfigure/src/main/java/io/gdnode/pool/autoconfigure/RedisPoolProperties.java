@@ -1,6 +1,10 @@
 package io.gdnode.pool.autoconfigure;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.gdnode.pool.registry.PoolRole;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -61,6 +65,16 @@ public class RedisPoolProperties implements InitializingBean {
 	 */
 	private final Cleanup cleanup = new Cleanup();
 
+	/**
+	 * Health of the pools.
+	 */
+	private final Health health = new Health();
+
+	/**
+	 * Leak detection.
+	 */
+	private final Leak leak = new Leak();
+
 	public String getUrl() {
 		return this.url;
 	}
@@ -103,6 +117,14 @@ public class RedisPoolProperties implements InitializingBean {
 
 	public Cleanup getCleanup() {
 		return this.cleanup;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Leak getLeak() {
+		return this.leak;
 	}
 
 	private static Role role(int poolSize) {
@@ -351,6 +373,61 @@ public class RedisPoolProperties implements InitializingBean {
 
 		public void setInterval(Duration interval) {
 			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Health of the pools.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a health check of one role may take before it reports the role unreachable.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Roles whose pool must answer for the application to be UP; the others are reported as
+		 * DEGRADED in the details when they do not answer.
+		 */
+		private Set<PoolRole> required = EnumSet.of(PoolRole.MASTER);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Set<PoolRole> getRequired() {
+			return this.required;
+		}
+
+		public void setRequired(Set<PoolRole> required) {
+			this.required = required;
+		}
+
+	}
+
+	/**
+	 * Leak detection.
+	 */
+	public static class Leak {
+
+		/**
+		 * How long a connection may be held before it is logged at WARN with the stack trace of its
+		 * borrower; 0 turns leak detection off.
+		 */
+		private Duration threshold = Duration.ZERO;
+
+		public Duration getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(Duration threshold) {
+			this.threshold = threshold;
 		}
 
 	}

@@ -50,6 +50,11 @@ final class RedisPoolSettings {
 		positive("redis.timeout.command", p.getTimeout().getCommand());
 		positive("redis.timeout.connect", p.getTimeout().getConnect());
 		positive("redis.cleanup.interval", p.getCleanup().getInterval());
+		positive("redis.health.timeout", p.getHealth().getTimeout());
+		if (p.getLeak().getThreshold() == null || p.getLeak().getThreshold().isNegative()) {
+			throw new InvalidRedisPropertyException("redis.leak.threshold", p.getLeak().getThreshold(),
+					allowedValues("redis.leak.threshold"));
+		}
 	}
 
 	private static void atLeast(String property, int value, int min) {
@@ -100,7 +105,14 @@ final class RedisPoolSettings {
 		if (property.endsWith(".size") || property.endsWith(".max")) {
 			return "a whole number from 1 to 2147483647";
 		}
-		if (property.startsWith("redis.timeout.") || property.startsWith("redis.cleanup.")) {
+		if (property.equals("redis.leak.threshold")) {
+			return "a duration such as 30s, or 0 to turn leak detection off";
+		}
+		if (property.equals("redis.health.required")) {
+			return "a comma-separated list of master, slave, local and async";
+		}
+		if (property.startsWith("redis.timeout.") || property.startsWith("redis.cleanup.")
+				|| property.equals("redis.health.timeout")) {
 			return "a positive duration such as 500ms, 5s or 5m";
 		}
 		return "a value of the documented form";

@@ -46,13 +46,17 @@ final class AsyncGeneration extends PoolGeneration {
 	}
 
 	CompletableFuture<StatefulRedisConnection<String, String>> acquire() {
-		this.counters.borrowed.increment();
+		long start = System.nanoTime();
 		return this.pool.acquire().handle((connection, ex) -> {
 			if (ex == null) {
 				return CompletableFuture.completedFuture(connection);
 			}
 			return isExhausted(ex) ? awaitRelease() : CompletableFuture.<StatefulRedisConnection<String, String>>failedFuture(ex);
-		}).thenCompose((future) -> future);
+		}).thenCompose((future) -> future).whenComplete((connection, ex) -> {
+			if (connection != null) {
+				this.counters.acquired(start);
+			}
+		});
 	}
 
 	CompletableFuture<Void> release(StatefulRedisConnection<String, String> connection) {
@@ -98,6 +102,7 @@ final class AsyncGeneration extends PoolGeneration {
 	}
 
 	private PoolExhaustedException exhausted(Throwable cause) {
+		this.counters.timeouts.increment();
 		return new PoolExhaustedException(this.name, "Redis pool '" + this.name + "' ("
 				+ PoolKey.endpoint(this.definition.uri()) + ") has all " + this.definition.maxTotal()
 				+ " connections in use and none came back within " + this.definition.waitTimeout()
@@ -117,6 +122,13 @@ final class AsyncGeneration extends PoolGeneration {
 	@Override
 	int waiting() {
 		return this.waiters.size();
+	}
+
+	@Override
+	int evictIdle() {
+		int idle = this.pool.getIdle();
+		this.pool.clear();
+		return idle;
 	}
 
 	@Override

@@ -71,14 +71,18 @@ final class BlockingGeneration extends PoolGeneration {
 	}
 
 	StatefulRedisConnection<?, ?> borrow() {
-		this.counters.borrowed.increment();
-		if (this.pool == null) {
-			return connect();
-		}
+		long start = System.nanoTime();
+		StatefulRedisConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
+		this.counters.acquired(start);
+		return connection;
+	}
+
+	private StatefulRedisConnection<?, ?> borrowPooled() {
 		try {
 			return this.pool.borrowObject();
 		}
 		catch (NoSuchElementException ex) {
+			this.counters.timeouts.increment();
 			throw new PoolExhaustedException(this.name, "Redis pool '" + this.name + "' ("
 					+ PoolKey.endpoint(this.uri) + ") has all " + this.definition.maxTotal()
 					+ " dedicated connections in use and none came back within " + this.definition.waitTimeout()
@@ -125,6 +129,23 @@ final class BlockingGeneration extends PoolGeneration {
 	@Override
 	int waiting() {
 		return (this.pool != null) ? this.pool.getNumWaiters() : 0;
+	}
+
+	@Override
+	int evictIdle() {
+		if (this.pool == null) {
+			return 0;
+		}
+		int idle = this.pool.getNumIdle();
+		this.pool.clear();
+		return idle;
+	}
+
+	/**
+	 * Return the shared connection if it is open, without opening it.
+	 */
+	StatefulRedisConnection<?, ?> openSharedConnection() {
+		return this.shared;
 	}
 
 	@Override

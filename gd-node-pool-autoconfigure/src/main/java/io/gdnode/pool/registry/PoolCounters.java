@@ -13,4 +13,18 @@ final class PoolCounters {
 
 	final LongAdder borrowed = new LongAdder();
 
+	final LongAdder acquireNanos = new LongAdder();
+
+	final LongAdder timeouts = new LongAdder();
+
+	final LongAdder leaked = new LongAdder();
+
+	/**
+	 * Count a connection lent out, and the time the caller waited for it.
+	 */
+	void acquired(long startNanos) {
+		this.acquireNanos.add(System.nanoTime() - startNanos);
+		this.borrowed.increment();
+	}
+
 }

@@ -41,6 +41,13 @@ abstract class PoolGeneration {
 		this.leases.decrementAndGet();
 	}
 
+	/**
+	 * Release a lease without counting it as use, for health probes.
+	 */
+	final void releaseQuietly() {
+		this.leases.decrementAndGet();
+	}
+
 	final int leases() {
 		return Math.max(this.leases.get(), 0);
 	}
@@ -84,6 +91,12 @@ abstract class PoolGeneration {
 	 * Return all connections this generation has open, dedicated and shared.
 	 */
 	abstract int connections();
+
+	/**
+	 * Close the idle dedicated connections now; those in use stay.
+	 * @return how many were closed
+	 */
+	abstract int evictIdle();
 
 	abstract void close();
 

@@ -10,15 +10,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
  */
 public final class PoolLease implements AutoCloseable {
 
-	private final SharedPool pool;
-
 	private final BlockingGeneration generation;
+
+	private final LeakDetector.Tracker leakTracker;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	PoolLease(SharedPool pool, BlockingGeneration generation) {
-		this.pool = pool;
+	PoolLease(BlockingGeneration generation, LeakDetector.Tracker leakTracker) {
 		this.generation = generation;
+		this.leakTracker = leakTracker;
 	}
 
 	/**
@@ -29,17 +29,10 @@ public final class PoolLease implements AutoCloseable {
 		return this.generation.sharedConnection();
 	}
 
-	/**
-	 * Return the pool this lease is held on.
-	 * @return the pool
-	 */
-	public SharedPool getPool() {
-		return this.pool;
-	}
-
 	@Override
 	public void close() {
 		if (this.closed.compareAndSet(false, true)) {
+			this.leakTracker.close();
 			this.generation.release();
 		}
 	}

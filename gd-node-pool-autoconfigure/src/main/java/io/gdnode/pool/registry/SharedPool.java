@@ -1,7 +1,9 @@
 package io.gdnode.pool.registry;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,6 +15,7 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 
@@ -39,17 +42,24 @@ public final class SharedPool {
 
 	private final PoolCounters counters = new PoolCounters();
 
+	private final LeakDetector leakDetector;
+
+	/** Leak trackers of lent connections, only while leak detection is on. */
+	private final Map<StatefulConnection<?, ?>, LeakDetector.Tracker> lent = new ConcurrentHashMap<>();
+
 	private final AtomicInteger clients = new AtomicInteger();
 
 	private volatile PoolGeneration current;
 
 	private boolean retired;
 
-	SharedPool(PoolKey key, PoolDefinition definition, String name, ClientResources resources) {
+	SharedPool(PoolKey key, PoolDefinition definition, String name, ClientResources resources,
+			Duration leakThreshold) {
 		this.key = key;
 		this.definition = definition;
 		this.name = name;
 		this.uri = connectionUri(definition.uri(), name);
+		this.leakDetector = new LeakDetector(name, leakThreshold, resources.timer(), this.counters);
 		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
 		this.client = RedisClient.create(resources);
 		this.client.setOptions(ClientOptions.builder()
@@ -87,7 +97,7 @@ public final class SharedPool {
 	 * @return the lease, to be closed after use
 	 */
 	public PoolLease lease() {
-		return new PoolLease(this, (BlockingGeneration) acquire());
+		return new PoolLease((BlockingGeneration) acquire(), this.leakDetector.track());
 	}
 
 	/**
@@ -98,7 +108,7 @@ public final class SharedPool {
 	public StatefulRedisConnection<?, ?> borrow() {
 		BlockingGeneration generation = (BlockingGeneration) acquire();
 		try {
-			return generation.borrow();
+			return tracked(generation.borrow());
 		}
 		catch (RuntimeException ex) {
 			generation.release();
@@ -111,6 +121,7 @@ public final class SharedPool {
 	 * @param connection the connection
 	 */
 	public void giveBack(StatefulConnection<?, ?> connection) {
+		untrack(connection);
 		// A borrower's lease keeps its generation current; none is current only once the pool has retired.
 		PoolGeneration generation = this.current;
 		if (generation instanceof BlockingGeneration blocking) {
@@ -137,11 +148,13 @@ public final class SharedPool {
 	 */
 	public CompletableFuture<StatefulRedisConnection<String, String>> acquireAsync() {
 		AsyncGeneration generation = (AsyncGeneration) acquire();
-		return generation.acquire().whenComplete((connection, ex) -> {
+		return generation.acquire().handle((connection, ex) -> {
 			if (ex != null) {
 				generation.release();
+				return CompletableFuture.<StatefulRedisConnection<String, String>>failedFuture(ex);
 			}
-		});
+			return CompletableFuture.completedFuture(tracked(connection));
+		}).thenCompose((connection) -> connection);
 	}
 
 	/**
@@ -150,11 +163,80 @@ public final class SharedPool {
 	 * @return completes when the connection is back in the pool
 	 */
 	public CompletableFuture<Void> releaseAsync(StatefulRedisConnection<String, String> connection) {
+		untrack(connection);
 		PoolGeneration generation = this.current;
 		if (generation instanceof AsyncGeneration async) {
 			return async.release(connection).whenComplete((ignored, ex) -> async.release());
 		}
 		return connection.closeAsync();
+	}
+
+	private <C extends StatefulConnection<?, ?>> C tracked(C connection) {
+		if (this.leakDetector.isEnabled()) {
+			this.lent.put(connection, this.leakDetector.track());
+		}
+		return connection;
+	}
+
+	private void untrack(StatefulConnection<?, ?> connection) {
+		LeakDetector.Tracker tracker = this.lent.remove(connection);
+		if (tracker != null) {
+			tracker.close();
+		}
+	}
+
+	/**
+	 * Check that Redis answers, within the given time, without counting as use: an open pool is
+	 * asked on its shared connection, a closed one through a connection opened for the check alone.
+	 * @param timeout the most the check may take
+	 * @return how long Redis took to answer
+	 * @throws RuntimeException when Redis did not answer in time
+	 */
+	public Duration ping(Duration timeout) {
+		long start = System.nanoTime();
+		PoolGeneration generation = this.current;
+		if (generation instanceof BlockingGeneration blocking && blocking.openSharedConnection() != null
+				&& blocking.tryAcquire()) {
+			try {
+				blocking.openSharedConnection().async().ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(this.name + " (" + this.key.location() + ") did not answer PING within "
+						+ timeout + ": " + ex, ex);
+			}
+			finally {
+				blocking.releaseQuietly();
+			}
+		}
+		else {
+			pingOnce(timeout);
+		}
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	private void pingOnce(Duration timeout) {
+		RedisURI probe = RedisURI.builder(this.uri)
+			.withTimeout(timeout)
+			.withClientName(this.uri.getClientName() + "-health")
+			.build();
+		CompletableFuture<StatefulRedisConnection<String, String>> connecting = this.client
+			.connectAsync(StringCodec.UTF8, probe)
+			.toCompletableFuture();
+		try {
+			StatefulRedisConnection<String, String> connection = connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			try {
+				connection.sync().ping();
+			}
+			finally {
+				connection.closeAsync();
+			}
+		}
+		catch (Exception ex) {
+			// A connection that completes after we gave up must not stay open.
+			connecting.thenAccept(StatefulRedisConnection::closeAsync);
+			throw new IllegalStateException(this.name + " (" + this.key.location() + ") did not answer PING within "
+					+ timeout + ": " + ex, ex);
+		}
 	}
 
 	private PoolGeneration acquire() {
@@ -184,8 +266,7 @@ public final class SharedPool {
 	}
 
 	private RedisCodec<?, ?> codec() {
-		return (this.definition.type() == PoolType.REACTIVE) ? ByteBufferCodec.INSTANCE
-				: ByteArrayCodec.INSTANCE;
+		return (this.definition.type() == PoolType.REACTIVE) ? ByteBufferCodec.INSTANCE : ByteArrayCodec.INSTANCE;
 	}
 
 	/**
@@ -199,6 +280,27 @@ public final class SharedPool {
 		}
 		closeGeneration(generation);
 		return true;
+	}
+
+	/**
+	 * Close the pool now unless it is in use; the next use opens it again.
+	 * @throws PoolInUseException when a connection is lent, a caller waits or a lease is held
+	 */
+	public void closeNow() {
+		PoolGeneration generation = this.current;
+		if (generation != null && !closeIfIdle(Duration.ZERO)) {
+			throw new PoolInUseException(this.name, generation.leases(), generation.active(), generation.waiting());
+		}
+	}
+
+	/**
+	 * Close the idle dedicated connections of the pool now, the way HikariCP soft-evicts: those in
+	 * use and the shared connection stay.
+	 * @return how many connections were closed
+	 */
+	public int evictIdleConnections() {
+		PoolGeneration generation = this.current;
+		return (generation != null && !generation.isClosed()) ? generation.evictIdle() : 0;
 	}
 
 	private void closeGeneration(PoolGeneration generation) {
@@ -246,6 +348,7 @@ public final class SharedPool {
 			}
 		}
 		finally {
+			this.lent.values().forEach(LeakDetector.Tracker::close);
 			this.client.shutdown(0, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
@@ -257,14 +360,14 @@ public final class SharedPool {
 	public PoolStats stats() {
 		PoolGeneration generation = this.current;
 		boolean open = generation != null && !generation.isClosed();
-		boolean async = this.definition.type() == PoolType.ASYNC;
-		return new PoolStats(this.name, this.definition.role().id(), this.definition.type().id(),
-				this.key.location(), this.definition.pooled(),
-				this.definition.maxTotal(), async ? this.definition.minIdle() : 0,
+		PoolCounters c = this.counters;
+		return new PoolStats(this.name, this.definition.role().id(), this.definition.type().id(), this.key.location(),
+				this.definition.pooled(), this.definition.maxTotal(), this.definition.minIdle(),
 				open ? generation.active() : 0, open ? generation.idle() : 0, open ? generation.waiting() : 0,
-				open ? generation.connections() : 0, open ? generation.leases() : 0,
-				this.counters.created.sum(), this.counters.destroyed.sum(), this.counters.borrowed.sum(),
-				this.clients.get(), open ? TimeUnit.NANOSECONDS.toSeconds(generation.idleNanos()) : 0);
+				open ? generation.connections() : 0, open ? generation.leases() : 0, c.created.sum(),
+				c.destroyed.sum(), c.borrowed.sum(), c.timeouts.sum(), c.leaked.sum(),
+				TimeUnit.NANOSECONDS.toMillis(c.acquireNanos.sum()), this.clients.get(),
+				open ? TimeUnit.NANOSECONDS.toSeconds(generation.idleNanos()) : 0);
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,10 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	/** This registry's attachments, counted per pool, to detach them all when it closes. */
 	private final Map<SharedPool, Integer> attached = new ConcurrentHashMap<>();
 
+	private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile Duration leakDetectionThreshold = Duration.ZERO;
+
 	private ScheduledExecutorService cleanupExecutor;
 
 	/**
@@ -76,6 +81,25 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * Report connections held longer than the given time, from the next pool created on. Off when zero.
+	 * @param threshold how long a connection may be held before it is reported
+	 */
+	public void setLeakDetectionThreshold(Duration threshold) {
+		Assert.isTrue(threshold != null && !threshold.isNegative(), "'threshold' must not be negative");
+		this.leakDetectionThreshold = threshold;
+	}
+
+	/**
+	 * Tell the listener about every pool this registry's clients use, now and from now on.
+	 * @param listener the listener
+	 */
+	public void addListener(PoolListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.listeners.add(listener);
+		this.attached.keySet().forEach(listener::poolAttached);
+	}
+
+	/**
 	 * Attach a client to the pool for the given definition, creating the (still closed) pool if
 	 * this is its first client. Opens no connection.
 	 * @param definition what the client asks for
@@ -87,11 +111,13 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 				: PoolKey.exclusive(definition, this.resources);
 		SharedPool pool;
 		synchronized (jvmPools) {
-			pool = jvmPools.computeIfAbsent(key,
-					(newKey) -> new SharedPool(newKey, definition, uniqueName(definition.baseName()), this.resources));
+			pool = jvmPools.computeIfAbsent(key, (newKey) -> new SharedPool(newKey, definition,
+					uniqueName(definition.baseName()), this.resources, this.leakDetectionThreshold));
 			pool.attach();
 		}
-		this.attached.merge(pool, 1, Integer::sum);
+		if (this.attached.merge(pool, 1, Integer::sum) == 1) {
+			this.listeners.forEach((listener) -> listener.poolAttached(pool));
+		}
 		return pool;
 	}
 
@@ -108,7 +134,9 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 				jvmPools.remove(pool.key());
 			}
 		}
-		this.attached.computeIfPresent(pool, (ignored, count) -> (count > 1) ? count - 1 : null);
+		if (this.attached.computeIfPresent(pool, (ignored, count) -> (count > 1) ? count - 1 : null) == null) {
+			this.listeners.forEach((listener) -> listener.poolDetached(pool));
+		}
 		if (last) {
 			logger.debug(pool.getName() + " - closing: its last client has gone");
 			pool.retire(SHUTDOWN_TIMEOUT);
@@ -143,12 +171,21 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 * @return the statistics, or {@code null} when no open pool has that name
 	 */
 	public PoolStats getPoolStats(String name) {
+		SharedPool pool = getOpenPool(name);
+		return (pool != null) ? pool.stats() : null;
+	}
+
+	/**
+	 * Return an open pool of this registry's clients by name.
+	 * @param name the pool name
+	 * @return the pool, or {@code null} when no open pool has that name
+	 */
+	public SharedPool getOpenPool(String name) {
 		Assert.notNull(name, "'name' must not be null");
 		return this.attached.keySet()
 			.stream()
 			.filter((pool) -> pool.getName().equals(name) && pool.isOpen())
 			.findFirst()
-			.map(SharedPool::stats)
 			.orElse(null);
 	}
 

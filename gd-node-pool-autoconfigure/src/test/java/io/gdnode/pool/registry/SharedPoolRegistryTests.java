@@ -360,15 +360,23 @@ class SharedPoolRegistryTests {
 				true);
 		this.registries.add(registry);
 		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		long cleanupThreads = cleanupThreads();
 		registry.startCleanupTask();
 		assertThat(registry.isCleanupTaskRunning()).isTrue();
+		assertThat(cleanupThreads()).isEqualTo(cleanupThreads + 1);
 		try (PoolLease lease = pool.lease()) {
 			sync(lease).ping();
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> registry.getPoolStats().totalPools() == 0);
 		registry.stopCleanupTask();
 		assertThat(registry.isCleanupTaskRunning()).isFalse();
-		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.getName().equals("gd-node-pool-cleanup"));
+		assertThat(cleanupThreads()).isEqualTo(cleanupThreads);
+	}
+
+	private static long cleanupThreads() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().startsWith("gd-node-pool-cleanup"))
+			.count();
 	}
 
 	private SharedPoolRegistry registry() {

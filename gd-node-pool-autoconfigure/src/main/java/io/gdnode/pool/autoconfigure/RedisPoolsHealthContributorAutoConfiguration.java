@@ -1,0 +1,54 @@
+package io.gdnode.pool.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.gdnode.pool.actuate.RolePoolHealthIndicator;
+import io.gdnode.pool.connection.AsyncRedisPool;
+import io.gdnode.pool.connection.RoleConnectionFactory;
+import io.gdnode.pool.registry.PoolRole;
+import io.gdnode.pool.registry.SharedPool;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the health of the Redis pools: one {@code redis} contributor with a child
+ * per role. Named as Spring Boot names its own Redis health contributor, which then backs off, so
+ * the two never report the same factories twice.
+ */
+@AutoConfiguration(after = RedisPoolAutoConfiguration.class,
+		before = { DataRedisHealthContributorAutoConfiguration.class,
+				DataRedisReactiveHealthContributorAutoConfiguration.class })
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(RoleConnectionFactory.class)
+@ConditionalOnEnabledHealthIndicator("redis")
+public final class RedisPoolsHealthContributorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
+	HealthContributor redisHealthContributor(ObjectProvider<RoleConnectionFactory> factories,
+			ObjectProvider<AsyncRedisPool> asyncPools, RedisPoolProperties properties) {
+		Map<String, HealthContributor> roles = new LinkedHashMap<>();
+		factories.orderedStream().forEach((factory) -> add(roles, factory.getSyncPool(), properties));
+		asyncPools.orderedStream().forEach((async) -> add(roles, async.getPool(), properties));
+		return CompositeHealthContributor.fromMap(roles);
+	}
+
+	private static void add(Map<String, HealthContributor> roles, SharedPool pool, RedisPoolProperties properties) {
+		PoolRole role = pool.getDefinition().role();
+		boolean required = properties.getHealth().getRequired().contains(role);
+		roles.putIfAbsent(role.id(), new RolePoolHealthIndicator(pool, properties.getHealth().getTimeout(), required));
+	}
+
+}
