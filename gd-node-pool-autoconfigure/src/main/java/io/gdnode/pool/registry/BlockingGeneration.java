@@ -1,6 +1,7 @@
 package io.gdnode.pool.registry;
 
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -32,6 +33,9 @@ final class BlockingGeneration extends PoolGeneration {
 	private final GenericObjectPool<StatefulRedisConnection<?, ?>> pool;
 
 	private volatile StatefulRedisConnection<?, ?> shared;
+
+	/** Connections of this generation now open; read as one number, unlike the pool's active and idle. */
+	private final AtomicInteger open = new AtomicInteger();
 
 	BlockingGeneration(RedisClient client, RedisURI uri, RedisCodec<?, ?> codec, String name,
 			PoolDefinition definition, PoolCounters counters) {
@@ -107,18 +111,20 @@ final class BlockingGeneration extends PoolGeneration {
 
 	private StatefulRedisConnection<?, ?> connect() {
 		StatefulRedisConnection<?, ?> connection = this.client.connect(this.codec, this.uri);
+		this.open.incrementAndGet();
 		this.counters.created.increment();
 		return connection;
 	}
 
 	private void destroy(StatefulConnection<?, ?> connection) {
 		connection.close();
+		this.open.decrementAndGet();
 		this.counters.destroyed.increment();
 	}
 
 	@Override
 	int active() {
-		return (this.pool != null) ? this.pool.getNumActive() : 0;
+		return Math.max(connections() - idle() - ((this.shared != null) ? 1 : 0), 0);
 	}
 
 	@Override
@@ -150,7 +156,7 @@ final class BlockingGeneration extends PoolGeneration {
 
 	@Override
 	int connections() {
-		return active() + idle() + ((this.shared != null) ? 1 : 0);
+		return this.open.get();
 	}
 
 	@Override

@@ -7,6 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP tests for {@link RedisPoolsEndpoint} in a web application with Actuator.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=redispools", "redis.client.name=endpoint-test" })
+		properties = { "management.endpoints.web.exposure.include=redispools,health",
+		"management.endpoint.health.show-components=always", "redis.client.name=endpoint-test" })
 class RedisPoolsEndpointWebTests {
 
 	private static final LocalRedisServer redis = LocalRedisServer.start();
@@ -40,6 +44,9 @@ class RedisPoolsEndpointWebTests {
 
 	@Autowired
 	private StringRedisTemplate template;
+
+	@Autowired
+	private SharedPoolRegistry registry;
 
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
@@ -72,7 +79,7 @@ class RedisPoolsEndpointWebTests {
 
 	@Test
 	void reportsOnePoolByNameAndNotFoundForAnUnknownName() throws Exception {
-		this.template.opsForValue().get("endpoint");
+		this.template.opsForValue().set("endpoint", "1");
 		HttpResponse<String> master = get("/actuator/redispools/master");
 		assertThat(master.statusCode()).isEqualTo(200);
 		assertThat(this.json.from(master.body())).extractingJsonPathStringValue("$.role").isEqualTo("master");
@@ -80,8 +87,70 @@ class RedisPoolsEndpointWebTests {
 		assertThat(get("/actuator/redispools/nope").statusCode()).isEqualTo(404);
 	}
 
+	@Test
+	void cleanupActionClosesIdlePoolsAndReportsThem() throws Exception {
+		this.template.opsForValue().set("endpoint", "1");
+		HttpResponse<String> cleanup = send("POST", "/actuator/redispools");
+		assertThat(cleanup.statusCode()).isEqualTo(200);
+		// The idle timeout is the default 5 minutes: nothing is idle long enough yet.
+		assertThat(this.json.from(cleanup.body())).extractingJsonPathArrayValue("$.closed").isEmpty();
+		assertThat(this.registry.getOpenPool("master")).isNotNull();
+	}
+
+	@Test
+	void closeActionIsRefusedWhileInUseThenClosesAndTheNextUseReopens() throws Exception {
+		this.template.opsForValue().set("endpoint", "1");
+		SharedPool master = this.registry.getOpenPool("master");
+		StatefulRedisConnection<?, ?> held = master.borrow();
+		try {
+			HttpResponse<String> refused = send("DELETE", "/actuator/redispools/master");
+			assertThat(refused.statusCode()).isEqualTo(409);
+			assertThat(this.json.from(refused.body())).extractingJsonPathStringValue("$.message")
+				.contains("'master' is in use");
+		}
+		finally {
+			master.giveBack(held);
+		}
+		assertThat(send("DELETE", "/actuator/redispools/master").statusCode()).isEqualTo(204);
+		assertThat(get("/actuator/redispools/master").statusCode()).isEqualTo(404);
+		assertThat(send("DELETE", "/actuator/redispools/master").statusCode()).isEqualTo(404);
+		assertThat(this.template.opsForValue().get("endpoint")).isEqualTo("1");
+		assertThat(get("/actuator/redispools/master").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void evictActionClosesIdleConnections() throws Exception {
+		this.template.opsForValue().set("endpoint", "1");
+		SharedPool master = this.registry.getOpenPool("master");
+		master.giveBack(master.borrow());
+		assertThat(master.stats().idle()).isEqualTo(1);
+		HttpResponse<String> evicted = send("POST", "/actuator/redispools/master/evict");
+		assertThat(evicted.statusCode()).isEqualTo(200);
+		assertThat(this.json.from(evicted.body())).extractingJsonPathNumberValue("$.evicted").isEqualTo(1);
+		assertThat(this.json.from(evicted.body())).extractingJsonPathNumberValue("$.pool.idle").isEqualTo(0);
+		assertThat(get("/actuator/redispools/master").body()).contains("\"idle\":0");
+		assertThat(send("POST", "/actuator/redispools/master/explode").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void healthShowsEveryRole() throws Exception {
+		HttpResponse<String> health = get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(this.json.from(health.body())).extractingJsonPathStringValue("$.components.redis.components.master.status")
+			.isEqualTo("UP");
+		assertThat(this.json.from(health.body())).extractingJsonPathStringValue("$.components.redis.components.async.status")
+			.isEqualTo("UP");
+		assertThat(health.body()).doesNotContain("t0p-secret");
+	}
+
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build();
+		return send("GET", path);
+	}
+
+	private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.method(method, HttpRequest.BodyPublishers.noBody())
+			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -32,6 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link SharedPoolRegistry} against a real {@code redis-server}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SharedPoolRegistryTests {
 
 	private static final AtomicInteger names = new AtomicInteger();
@@ -377,6 +382,95 @@ class SharedPoolRegistryTests {
 		return Thread.getAllStackTraces().keySet().stream()
 			.filter((thread) -> thread.getName().startsWith("gd-node-pool-cleanup"))
 			.count();
+	}
+
+	@Test
+	void connectionHeldPastLeakThresholdIsReportedOnceAndAgainWhenReturned(CapturedOutput output) throws Exception {
+		SharedPoolRegistry registry = registry();
+		registry.setLeakDetectionThreshold(Duration.ofMillis(200));
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		StatefulRedisConnection<?, ?> held = pool.borrow();
+		await().atMost(Duration.ofSeconds(5)).until(() -> pool.stats().leaked() == 1);
+		Thread.sleep(300);
+		pool.giveBack(held);
+		String log = output.getOut();
+		assertThat(log.split("connection leak detection triggered", -1)).hasSize(2);
+		assertThat(log).contains("master - connection leak detection triggered")
+			.contains("java.lang.Exception: Apparent connection leak detected")
+			.contains("at io.gdnode.pool.registry.SharedPoolRegistryTests.connectionHeldPastLeakThreshold")
+			.contains("master - previously reported leaked connection taken by thread");
+		assertThat(pool.stats().leaked()).isEqualTo(1);
+	}
+
+	@Test
+	void connectionReturnedWithinLeakThresholdIsNotReported(CapturedOutput output) throws Exception {
+		SharedPoolRegistry registry = registry();
+		registry.setLeakDetectionThreshold(Duration.ofMillis(500));
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		try (PoolLease lease = pool.lease()) {
+			sync(lease).ping();
+		}
+		Thread.sleep(700);
+		assertThat(output.getOut()).doesNotContain("leak detection triggered");
+		assertThat(pool.stats().leaked()).isZero();
+	}
+
+	@Test
+	void closeNowIsRefusedWhileInUseAndReopensOnNextUse() {
+		SharedPoolRegistry registry = registry();
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		StatefulRedisConnection<?, ?> held = pool.borrow();
+		assertThatExceptionOfType(PoolInUseException.class).isThrownBy(pool::closeNow)
+			.withMessageContaining("'master' is in use (1 lease(s), 1 connection(s) lent, 0 caller(s) waiting)");
+		pool.giveBack(held);
+		pool.closeNow();
+		assertThat(registry.getOpenPool("master")).isNull();
+		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 0);
+		try (PoolLease lease = pool.lease()) {
+			assertThat(sync(lease).ping()).isEqualTo("PONG");
+		}
+	}
+
+	@Test
+	void evictionClosesIdleConnectionsOnly() {
+		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0));
+		StatefulRedisConnection<?, ?> first = pool.borrow();
+		StatefulRedisConnection<?, ?> second = pool.borrow();
+		pool.giveBack(first);
+		assertThat(pool.evictIdleConnections()).isEqualTo(1);
+		assertThat(pool.stats().idle()).isZero();
+		assertThat(pool.stats().active()).isEqualTo(1);
+		assertThat(second.sync().ping()).isEqualTo("PONG");
+		pool.giveBack(second);
+		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 1);
+	}
+
+	@Test
+	void pingNeitherOpensAClosedPoolNorCountsAsUse() throws Exception {
+		SharedPoolRegistry registry = registry(Duration.ofMillis(300));
+		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		assertThat(pool.ping(Duration.ofSeconds(2))).isPositive();
+		assertThat(registry.getOpenPool("master")).isNull();
+		try (PoolLease lease = pool.lease()) {
+			sync(lease).ping();
+		}
+		long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		while (registry.getOpenPool("master") != null && System.nanoTime() < end) {
+			pool.ping(Duration.ofSeconds(2));
+			registry.runCleanup();
+			Thread.sleep(50);
+		}
+		assertThat(registry.getOpenPool("master")).as("closed by the cleanup despite health checks").isNull();
+	}
+
+	@Test
+	void pingOfAnUnreachableServerFailsWithinItsTimeout() {
+		SharedPool pool = registry().attach(definition(
+				RedisURI.create("redis://127.0.0.1:" + LocalRedisServer.freeLoopbackPort())));
+		long start = System.nanoTime();
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> pool.ping(Duration.ofMillis(300)))
+			.withMessageContaining("did not answer PING within PT0.3S");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 	}
 
 	private SharedPoolRegistry registry() {

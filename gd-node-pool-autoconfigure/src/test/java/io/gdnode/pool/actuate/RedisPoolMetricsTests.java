@@ -1,0 +1,114 @@
+package io.gdnode.pool.actuate;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
+import io.gdnode.pool.connection.AsyncRedisPool;
+import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link RedisPoolMetrics} under a known load on a real Redis.
+ */
+class RedisPoolMetricsTests {
+
+	private static LocalRedisServer redis;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class, RedisPoolAutoConfiguration.class,
+				RedisPoolsMetricsAutoConfiguration.class))
+		.withPropertyValues("redis.url=" + redis.url(), "redis.async.pool.min=2", "redis.client.name=metrics-test");
+
+	@BeforeAll
+	static void startRedis() {
+		redis = LocalRedisServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Test
+	void metersReadTheLivePoolUnderAKnownLoad() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
+			context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
+			SharedPool master = registry.getOpenPool("master");
+			StatefulRedisConnection<?, ?> first = master.borrow();
+			StatefulRedisConnection<?, ?> second = master.borrow();
+			StatefulRedisConnection<?, ?> third = master.borrow();
+			master.giveBack(third);
+			assertThat(gauge(meters, "redis.pool.connections.active", "master")).isEqualTo(2);
+			assertThat(gauge(meters, "redis.pool.connections.idle", "master")).isEqualTo(1);
+			assertThat(gauge(meters, "redis.pool.connections", "master")).isEqualTo(4);
+			assertThat(gauge(meters, "redis.pool.connections.max", "master")).isEqualTo(10);
+			assertThat(meters.get("redis.pool.connections.created").tag("pool", "master").functionCounter().count())
+				.isEqualTo(4);
+			assertThat(meters.get("redis.pool.connections.acquire").tag("pool", "master").functionTimer().count())
+				.isEqualTo(3);
+			assertThat(meters.get("redis.pool.connections.active").tag("pool", "master").gauge().getId().getTag("role"))
+				.isEqualTo("master");
+			assertThat(meters.get("redis.pools.open").gauge().value()).isEqualTo(1);
+			master.giveBack(first);
+			master.giveBack(second);
+			assertThat(gauge(meters, "redis.pool.connections.active", "master")).isZero();
+		});
+	}
+
+	@Test
+	void asyncPoolHasTheSameMeters() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			context.getBean(AsyncRedisPool.class).execute((commands) -> commands.ping()).get(5, TimeUnit.SECONDS);
+			assertThat(gauge(meters, "redis.pool.connections.min", "async")).isEqualTo(2);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> gauge(meters, "redis.pool.connections.idle", "async") >= 2);
+			assertThat(meters.get("redis.pool.connections.active").tag("pool", "async").gauge().getId().getTag("type"))
+				.isEqualTo("async");
+		});
+	}
+
+	@Test
+	void metersReadZeroAfterCleanupAndAreRemovedWithTheContext() {
+		this.contextRunner.withPropertyValues("redis.timeout.idle=100ms", "redis.cleanup.interval=50ms")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
+				assertThat(gauge(meters, "redis.pool.connections", "master")).isEqualTo(1);
+				await().atMost(Duration.ofSeconds(5)).until(() -> gauge(meters, "redis.pool.connections", "master") == 0);
+				assertThat(meters.get("redis.pools.open").gauge().value()).isZero();
+				assertThat(meters.get("redis.pool.connections.destroyed").tag("pool", "master").functionCounter().count())
+					.isEqualTo(1);
+				context.close();
+				assertThat(Search.in(meters).name((name) -> name.startsWith("redis.pool.connections")).meters())
+					.isEmpty();
+			});
+	}
+
+	private static double gauge(MeterRegistry meters, String name, String pool) {
+		return meters.get(name).tag("pool", pool).gauge().value();
+	}
+
+
+}

@@ -1,0 +1,146 @@
+package io.gdnode.pool.autoconfigure;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.gdnode.pool.actuate.RolePoolHealthIndicator;
+import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RedisPoolsHealthContributorAutoConfiguration} against real Redis servers that
+ * are stopped and paused on purpose.
+ */
+class RedisPoolsHealthContributorAutoConfigurationTests {
+
+	private LocalRedisServer master;
+
+	private LocalRedisServer replica;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void startRedis() {
+		this.master = LocalRedisServer.start();
+		this.replica = LocalRedisServer.startReplicaOf(this.master);
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class,
+					RedisPoolsHealthContributorAutoConfiguration.class, DataRedisAutoConfiguration.class,
+					DataRedisHealthContributorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+			.withPropertyValues("redis.master.url=" + this.master.url(), "redis.slave.url=" + this.replica.url(),
+					"redis.local.url=" + this.master.url(), "redis.health.timeout=500ms",
+					"redis.client.name=health-test");
+	}
+
+	@AfterEach
+	void stopRedis() {
+		this.replica.close();
+		this.master.close();
+	}
+
+	@Test
+	void reportsEveryRoleUpAndReplacesSpringBootsRedisHealth() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean("redisHealthIndicator");
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			for (String role : new String[] { "master", "slave", "local", "async" }) {
+				assertThat(health.healthForPath("redis", role).getStatus()).as(role).isEqualTo(Status.UP);
+			}
+		});
+	}
+
+	@Test
+	void stoppedMasterIsDownWithinTheTimeout() {
+		this.contextRunner.run((context) -> {
+			this.master.close();
+			long start = System.nanoTime();
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			assertThat(health.healthForPath("redis", "master").getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		});
+	}
+
+	@Test
+	void stoppedReplicaIsReportedWithoutTakingTheApplicationDown() {
+		this.contextRunner.run((context) -> {
+			this.replica.close();
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			assertThat(health.healthForPath("redis", "slave").getStatus()).isEqualTo(RolePoolHealthIndicator.DEGRADED);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
+	void requiredSlaveTakesTheApplicationDown() {
+		this.contextRunner.withPropertyValues("redis.health.required=master,slave").run((context) -> {
+			this.replica.close();
+			assertThat(context.getBean(HealthEndpoint.class).health().getStatus()).isEqualTo(Status.DOWN);
+		});
+	}
+
+	@Test
+	void pausedServerIsAnsweredWithinTheHealthTimeout() throws Exception {
+		this.contextRunner.run((context) -> {
+			context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
+			String pid = pid(this.master);
+			signal("STOP", pid);
+			try {
+				long start = System.nanoTime();
+				assertThat(context.getBean(HealthEndpoint.class).healthForPath("redis", "master").getStatus())
+					.isEqualTo(Status.DOWN);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+			}
+			finally {
+				signal("CONT", pid);
+			}
+		});
+	}
+
+	@Test
+	void probesDoNotKeepAnIdlePoolOpen() {
+		this.contextRunner.withPropertyValues("redis.timeout.idle=300ms", "redis.cleanup.interval=100ms")
+			.run((context) -> {
+				context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
+				SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
+				HealthEndpoint health = context.getBean(HealthEndpoint.class);
+				long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (registry.getOpenPool("master") != null && System.nanoTime() < end) {
+					assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+					Thread.sleep(100);
+				}
+				assertThat(registry.getOpenPool("master")).isNull();
+			});
+	}
+
+	private static String pid(LocalRedisServer server) {
+		Matcher matcher = Pattern.compile("process_id:(\\d+)").matcher(server.command("INFO", "server"));
+		assertThat(matcher.find()).isTrue();
+		return matcher.group(1);
+	}
+
+	private static void signal(String signal, String pid) throws IOException, InterruptedException {
+		assertThat(new ProcessBuilder("kill", "-" + signal, pid).start().waitFor()).isZero();
+	}
+
+}
