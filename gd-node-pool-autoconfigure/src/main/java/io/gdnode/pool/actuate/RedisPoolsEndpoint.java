@@ -26,15 +26,28 @@ public class RedisPoolsEndpoint {
 
 	private final SharedPoolRegistry registry;
 
+	/**
+	 * Create the endpoint.
+	 * @param registry the registry to report and steer
+	 */
 	public RedisPoolsEndpoint(SharedPoolRegistry registry) {
 		this.registry = registry;
 	}
 
+	/**
+	 * Report every open pool: {@code GET /actuator/redispools}.
+	 * @return the statistics of the open pools
+	 */
 	@ReadOperation
 	public RegistryStats pools() {
 		return this.registry.getPoolStats();
 	}
 
+	/**
+	 * Report one open pool: {@code GET /actuator/redispools/{name}}.
+	 * @param name the pool name
+	 * @return the pool's statistics, or {@code null} (404) when no open pool has that name
+	 */
 	@ReadOperation
 	public PoolStats pool(@Selector String name) {
 		return this.registry.getPoolStats(name);

@@ -9,7 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -216,35 +218,40 @@ class SharedPoolRegistryTests {
 	void cleanupRacingBorrowsNeverHandsOutAClosedPool() throws Exception {
 		SharedPoolRegistry registry = registry(Duration.ofNanos(1));
 		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0, 2, Duration.ofSeconds(10)));
-		AtomicInteger cleanups = new AtomicInteger();
+		AtomicInteger closes = new AtomicInteger();
+		AtomicBoolean racing = new AtomicBoolean(true);
 		CompletableFuture<Void> cleaner = CompletableFuture.runAsync(() -> {
-			long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-			while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end && cleanups.get() >= 0) {
-				cleanups.addAndGet(registry.runCleanup().size());
+			while (racing.get()) {
+				closes.addAndGet(registry.runCleanup().size());
 			}
 		});
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		try {
+			// Thousands of uses, and on until the cleanup has closed the pool between uses many times.
 			runConcurrently(4, 1500, () -> {
-				// Short gaps between uses give the cleanup its chances to close the pool.
-				LockSupport.parkNanos(20_000);
-				try (PoolLease lease = pool.lease()) {
-					sync(lease).ping();
+				do {
+					// Random short gaps leave the pool unused now and then, which is when the cleanup strikes.
+					LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
+					try (PoolLease lease = pool.lease()) {
+						sync(lease).ping();
+					}
+					StatefulRedisConnection<?, ?> connection = pool.borrow();
+					try {
+						connection.sync().ping();
+					}
+					finally {
+						pool.giveBack(connection);
+					}
 				}
-				StatefulRedisConnection<?, ?> connection = pool.borrow();
-				try {
-					connection.sync().ping();
-				}
-				finally {
-					pool.giveBack(connection);
-				}
+				while (closes.get() < 50 && System.nanoTime() < deadline);
 				return null;
 			});
 		}
 		finally {
-			int closed = cleanups.getAndSet(Integer.MIN_VALUE);
+			racing.set(false);
 			cleaner.get(30, TimeUnit.SECONDS);
-			assertThat(closed).as("the cleanup closed the pool between uses").isPositive();
 		}
+		assertThat(closes.get()).as("times the cleanup closed the pool between uses").isGreaterThanOrEqualTo(50);
 	}
 
 	@Test
