@@ -48,9 +48,9 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 	}
 
 	@Override
-	public void poolAttached(SharedPool pool) {
+	public void poolAttached(String name, SharedPool pool) {
 		MeterRegistry meterRegistry = this.meterRegistry;
-		Tags tags = Tags.of("pool", pool.getName(), "role", pool.getDefinition().role().id(), "type",
+		Tags tags = Tags.of("pool", name, "role", pool.getDefinition().role().id(), "type",
 				pool.getDefinition().type().id());
 		this.meters.computeIfAbsent(pool, (key) -> List.of(
 				gauge(meterRegistry, PREFIX, "Connections open now, the shared one included", pool, tags,
@@ -78,7 +78,7 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 	}
 
 	@Override
-	public void poolDetached(SharedPool pool) {
+	public void poolDetached(String name, SharedPool pool) {
 		List<Meter> removed = this.meters.remove(pool);
 		if (removed != null) {
 			removed.forEach(this.meterRegistry::remove);

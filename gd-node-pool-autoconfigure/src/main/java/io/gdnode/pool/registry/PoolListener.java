@@ -8,14 +8,16 @@ public interface PoolListener {
 
 	/**
 	 * The registry's first client of this pool attached.
+	 * @param name the name the registry reports the pool under
 	 * @param pool the pool
 	 */
-	void poolAttached(SharedPool pool);
+	void poolAttached(String name, SharedPool pool);
 
 	/**
 	 * The registry's last client of this pool detached.
+	 * @param name the name the registry reported the pool under
 	 * @param pool the pool
 	 */
-	void poolDetached(SharedPool pool);
+	void poolDetached(String name, SharedPool pool);
 
 }

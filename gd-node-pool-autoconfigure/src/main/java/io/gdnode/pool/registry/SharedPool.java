@@ -358,10 +358,14 @@ public final class SharedPool {
 	 * @return the statistics; zeros for a pool that is not open
 	 */
 	public PoolStats stats() {
+		return stats(this.name);
+	}
+
+	PoolStats stats(String reportedName) {
 		PoolGeneration generation = this.current;
 		boolean open = generation != null && !generation.isClosed();
 		PoolCounters c = this.counters;
-		return new PoolStats(this.name, this.definition.role().id(), this.definition.type().id(), this.key.location(),
+		return new PoolStats(reportedName, this.definition.role().id(), this.definition.type().id(), this.key.location(),
 				this.definition.pooled(), this.definition.maxTotal(), this.definition.minIdle(),
 				open ? generation.active() : 0, open ? generation.idle() : 0, open ? generation.waiting() : 0,
 				open ? generation.connections() : 0, open ? generation.leases() : 0, c.created.sum(),

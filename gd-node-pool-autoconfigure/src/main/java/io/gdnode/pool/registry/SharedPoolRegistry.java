@@ -56,6 +56,9 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	/** This registry's attachments, counted per pool, to detach them all when it closes. */
 	private final Map<SharedPool, Integer> attached = new ConcurrentHashMap<>();
 
+	/** The pools of this registry by the name it reports them under, unique within this registry. */
+	private final Map<String, SharedPool> named = new ConcurrentHashMap<>();
+
 	private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile Duration leakDetectionThreshold = Duration.ZERO;
@@ -96,7 +99,7 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	public void addListener(PoolListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		this.listeners.add(listener);
-		this.attached.keySet().forEach(listener::poolAttached);
+		this.named.forEach(listener::poolAttached);
 	}
 
 	/**
@@ -112,11 +115,12 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 		SharedPool pool;
 		synchronized (jvmPools) {
 			pool = jvmPools.computeIfAbsent(key, (newKey) -> new SharedPool(newKey, definition,
-					uniqueName(definition.baseName()), this.resources, this.leakDetectionThreshold));
+					definition.baseName(), this.resources, this.leakDetectionThreshold));
 			pool.attach();
 		}
 		if (this.attached.merge(pool, 1, Integer::sum) == 1) {
-			this.listeners.forEach((listener) -> listener.poolAttached(pool));
+			String name = name(pool);
+			this.listeners.forEach((listener) -> listener.poolAttached(name, pool));
 		}
 		return pool;
 	}
@@ -135,7 +139,9 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 			}
 		}
 		if (this.attached.computeIfPresent(pool, (ignored, count) -> (count > 1) ? count - 1 : null) == null) {
-			this.listeners.forEach((listener) -> listener.poolDetached(pool));
+			String name = nameOf(pool);
+			this.named.remove(name);
+			this.listeners.forEach((listener) -> listener.poolDetached(name, pool));
 		}
 		if (last) {
 			logger.debug(pool.getName() + " - closing: its last client has gone");
@@ -143,16 +149,25 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 		}
 	}
 
-	private static String uniqueName(String baseName) {
-		String name = baseName;
-		for (int i = 2; isTaken(name); i++) {
-			name = baseName + "-" + i;
+	/**
+	 * Name a pool after its role and type, with a number added when this registry already has
+	 * another pool of that name (the same role at a second endpoint).
+	 */
+	private synchronized String name(SharedPool pool) {
+		String name = pool.getName();
+		for (int i = 2; this.named.putIfAbsent(name, pool) != null; i++) {
+			name = pool.getName() + "-" + i;
 		}
 		return name;
 	}
 
-	private static boolean isTaken(String name) {
-		return jvmPools.values().stream().anyMatch((pool) -> pool.getName().equals(name));
+	private String nameOf(SharedPool pool) {
+		return this.named.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue() == pool)
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElse(pool.getName());
 	}
 
 	/**
@@ -161,7 +176,11 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public RegistryStats getPoolStats() {
 		Map<String, PoolStats> pools = new TreeMap<>();
-		this.attached.keySet().stream().filter(SharedPool::isOpen).forEach((pool) -> pools.put(pool.getName(), pool.stats()));
+		this.named.forEach((name, pool) -> {
+			if (pool.isOpen()) {
+				pools.put(name, pool.stats(name));
+			}
+		});
 		return new RegistryStats(pools.size(), Collections.unmodifiableMap(pools));
 	}
 
@@ -172,7 +191,7 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public PoolStats getPoolStats(String name) {
 		SharedPool pool = getOpenPool(name);
-		return (pool != null) ? pool.stats() : null;
+		return (pool != null) ? pool.stats(name) : null;
 	}
 
 	/**
@@ -182,11 +201,8 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public SharedPool getOpenPool(String name) {
 		Assert.notNull(name, "'name' must not be null");
-		return this.attached.keySet()
-			.stream()
-			.filter((pool) -> pool.getName().equals(name) && pool.isOpen())
-			.findFirst()
-			.orElse(null);
+		SharedPool pool = this.named.get(name);
+		return (pool != null && pool.isOpen()) ? pool : null;
 	}
 
 	/**
@@ -196,27 +212,27 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public List<String> runCleanup() {
 		List<String> closed = new ArrayList<>();
-		for (SharedPool pool : this.attached.keySet()) {
+		this.named.forEach((name, pool) -> {
 			try {
-				if (closeIfIdle(pool)) {
-					closed.add(pool.getName());
+				if (closeIfIdle(name, pool)) {
+					closed.add(name);
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn(pool.getName() + " - idle cleanup failed", ex);
+				logger.warn(name + " - idle cleanup failed", ex);
 			}
-		}
+		});
 		Collections.sort(closed);
 		return closed;
 	}
 
-	private boolean closeIfIdle(SharedPool pool) {
+	private boolean closeIfIdle(String name, SharedPool pool) {
 		if (logger.isDebugEnabled()) {
-			logger.debug(pool.getName() + " - before cleanup: " + pool.stats());
+			logger.debug(name + " - before cleanup: " + pool.stats(name));
 		}
 		boolean closed = pool.closeIfIdle(this.idleTimeout);
 		if (logger.isDebugEnabled()) {
-			logger.debug(pool.getName() + " - after cleanup (" + (closed ? "closed" : "kept") + "): " + pool.stats());
+			logger.debug(name + " - after cleanup (" + (closed ? "closed" : "kept") + "): " + pool.stats(name));
 		}
 		return closed;
 	}

@@ -103,6 +103,23 @@ class SharedPoolRegistryTests {
 	}
 
 	@Test
+	void sameRoleAtASecondEndpointIsReportedUnderANumberedName() {
+		SharedPoolRegistry registry = registry();
+		SharedPool first = registry.attach(definition(PoolRole.MASTER, 0));
+		SharedPool second = registry.attach(definition(PoolRole.MASTER, 1));
+		try (PoolLease one = first.lease(); PoolLease two = second.lease()) {
+			sync(one).ping();
+			sync(two).ping();
+		}
+		assertThat(registry.getPoolStats().pools()).containsOnlyKeys("master", "master-2");
+		assertThat(registry.getPoolStats("master-2").endpoint()).endsWith("/1");
+		// Another registry (another application context) names its own pools from scratch.
+		SharedPool other = registry().attach(definition(PoolRole.MASTER, 1));
+		assertThat(other).isSameAs(second);
+		assertThat(this.registries.get(1).getPoolStats().pools()).containsOnlyKeys("master");
+	}
+
+	@Test
 	void unsharedRegistryGivesEveryClientItsOwnPool() {
 		SharedPoolRegistry registry = new SharedPoolRegistry(resources, Duration.ofMinutes(5), Duration.ofMinutes(1),
 				false);
