@@ -22,7 +22,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * Micrometer meters for every pool of a {@link SharedPoolRegistry}, named in the style of
  * HikariCP's ({@code redis.pool.connections.active{pool,role,type}}), plus {@code redis.pools.open}.
  * A pool's meters come with its first client and go with its last; while the pool is closed by
- * the idle cleanup they read zero.
+ * the idle cleanup they read zero. Counters of connections opened and closed are named
+ * {@code .opened} and {@code .closed}: Prometheus reserves the {@code _created} suffix.
  */
 public class RedisPoolMetrics implements MeterBinder, PoolListener {
 
@@ -63,8 +64,8 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 				gauge(meterRegistry, PREFIX + ".max", "Most dedicated connections the pool may hold", pool, tags,
 						PoolStats::max),
 				gauge(meterRegistry, PREFIX + ".min", "Connections an async pool keeps open", pool, tags, PoolStats::min),
-				counter(meterRegistry, PREFIX + ".created", "Connections opened", pool, tags, PoolStats::created),
-				counter(meterRegistry, PREFIX + ".destroyed", "Connections closed", pool, tags, PoolStats::destroyed),
+				counter(meterRegistry, PREFIX + ".opened", "Connections opened", pool, tags, PoolStats::created),
+				counter(meterRegistry, PREFIX + ".closed", "Connections closed", pool, tags, PoolStats::destroyed),
 				counter(meterRegistry, PREFIX + ".timeout", "Callers that got no connection in time", pool, tags,
 						PoolStats::timeouts),
 				counter(meterRegistry, PREFIX + ".leaked", "Connections reported by leak detection", pool, tags,

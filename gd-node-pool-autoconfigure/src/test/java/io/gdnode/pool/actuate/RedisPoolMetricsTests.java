@@ -63,7 +63,7 @@ class RedisPoolMetricsTests {
 			assertThat(gauge(meters, "redis.pool.connections.idle", "master")).isEqualTo(1);
 			assertThat(gauge(meters, "redis.pool.connections", "master")).isEqualTo(4);
 			assertThat(gauge(meters, "redis.pool.connections.max", "master")).isEqualTo(10);
-			assertThat(meters.get("redis.pool.connections.created").tag("pool", "master").functionCounter().count())
+			assertThat(meters.get("redis.pool.connections.opened").tag("pool", "master").functionCounter().count())
 				.isEqualTo(4);
 			assertThat(meters.get("redis.pool.connections.acquire").tag("pool", "master").functionTimer().count())
 				.isEqualTo(3);
@@ -98,7 +98,7 @@ class RedisPoolMetricsTests {
 				assertThat(gauge(meters, "redis.pool.connections", "master")).isEqualTo(1);
 				await().atMost(Duration.ofSeconds(5)).until(() -> gauge(meters, "redis.pool.connections", "master") == 0);
 				assertThat(meters.get("redis.pools.open").gauge().value()).isZero();
-				assertThat(meters.get("redis.pool.connections.destroyed").tag("pool", "master").functionCounter().count())
+				assertThat(meters.get("redis.pool.connections.closed").tag("pool", "master").functionCounter().count())
 					.isEqualTo(1);
 				context.close();
 				assertThat(Search.in(meters).name((name) -> name.startsWith("redis.pool.connections")).meters())

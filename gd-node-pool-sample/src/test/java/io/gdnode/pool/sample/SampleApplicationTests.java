@@ -126,6 +126,21 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void poolMetersAreScrapedByPrometheus() {
+		write("scraped", "1");
+		String scrape = this.http.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseBody();
+		assertThat(scrape).contains("redis_pool_connections_active{pool=\"master\",role=\"master\",type=\"sync\"}")
+			.contains("redis_pool_connections_opened_total{pool=\"master\"")
+			.contains("redis_pools_open ");
+	}
+
+	@Test
 	void healthIsUp() {
 		this.http.get()
 			.uri("/actuator/health")
