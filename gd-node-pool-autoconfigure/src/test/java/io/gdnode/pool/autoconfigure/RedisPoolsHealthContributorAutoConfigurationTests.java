@@ -19,6 +19,8 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -60,7 +62,10 @@ class RedisPoolsHealthContributorAutoConfigurationTests {
 	@Test
 	void reportsEveryRoleUpAndReplacesSpringBootsRedisHealth() {
 		this.contextRunner.run((context) -> {
+			// Spring Boot's own Redis health backs off: the one "redis" contributor is ours, a child per role.
 			assertThat(context).doesNotHaveBean("redisHealthIndicator");
+			assertThat(context.getBean("redisHealthContributor", CompositeHealthContributor.class).stream()
+				.map(HealthContributors.Entry::name)).containsExactlyInAnyOrder("master", "slave", "local", "async");
 			HealthEndpoint health = context.getBean(HealthEndpoint.class);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 			for (String role : new String[] { "master", "slave", "local", "async" }) {
