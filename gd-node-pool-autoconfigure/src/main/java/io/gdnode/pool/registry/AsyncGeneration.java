@@ -36,10 +36,11 @@ final class AsyncGeneration extends PoolGeneration {
 		super(counters);
 		this.name = name;
 		this.definition = definition;
+		// Unpooled: keep nothing idle, so every connection is closed when given back; max still bounds them.
 		BoundedPoolConfig config = BoundedPoolConfig.builder()
 			.maxTotal(definition.maxTotal())
-			.maxIdle(definition.maxTotal())
-			.minIdle(definition.minIdle())
+			.maxIdle(definition.pooled() ? definition.maxTotal() : 0)
+			.minIdle(definition.pooled() ? definition.minIdle() : 0)
 			.testOnAcquire()
 			.build();
 		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(client, uri, counters), config);

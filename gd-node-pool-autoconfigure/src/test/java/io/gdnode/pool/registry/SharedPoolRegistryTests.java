@@ -334,6 +334,18 @@ class SharedPoolRegistryTests {
 	}
 
 	@Test
+	void unpooledAsyncPoolClosesEveryConnectionWhenGivenBack() throws Exception {
+		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+				Duration.ofSeconds(5), false, 3, 2, Duration.ofSeconds(5)));
+		StatefulRedisConnection<String, String> connection = pool.acquireAsync().get(5, TimeUnit.SECONDS);
+		assertThat(connection.sync().ping()).isEqualTo("PONG");
+		pool.releaseAsync(connection).get(5, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 0);
+		assertThat(pool.stats().pooled()).isFalse();
+		assertThat(pool.stats().destroyed()).isEqualTo(1);
+	}
+
+	@Test
 	void fullAsyncPoolFailsAfterWaitTimeout() throws Exception {
 		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
 				Duration.ofSeconds(5), true, 1, 0, Duration.ofMillis(200)));
