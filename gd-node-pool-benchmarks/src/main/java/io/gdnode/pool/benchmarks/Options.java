@@ -1,0 +1,88 @@
+package io.gdnode.pool.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to run and for how long, from the command line.
+ *
+ * @param quick whether this is a smoke run: one repetition, short windows, not for publishing
+ * @param repetitions how often every measurement is repeated
+ * @param sections which of {@code footprint}, {@code throughput} and {@code jmh} to run
+ * @param output where the report goes
+ * @param componentCounts the numbers of application components of the footprint benchmark
+ * @param threadCounts the caller-thread counts of the throughput benchmark
+ * @param footprintLoad how long the footprint benchmark's load lasts
+ * @param rounds how often per repetition the throughput clients take turns at each point
+ * @param warmup warm-up of a client's turn
+ * @param measure measured time of a client's turn
+ * @param redisBenchmarkRequests requests per redis-benchmark test without pipelining
+ * @param jmhIterations warm-up and measured JMH iterations (each as many)
+ * @param jmhIterationTime how long each JMH iteration lasts
+ */
+record Options(boolean quick, int repetitions, Set<String> sections, Path output, List<Integer> componentCounts,
+		List<Integer> threadCounts, Duration footprintLoad, int rounds, Duration warmup, Duration measure,
+		int redisBenchmarkRequests, int jmhIterations, Duration jmhIterationTime) {
+
+	static final String USAGE = """
+			Usage: run.sh [--quick] [--repetitions N] [--only footprint,throughput,jmh] [--output FILE]
+			  --quick          one repetition and short windows: a smoke run, written to
+			                   gd-node-pool-benchmarks/target/benchmarks.md unless --output is given
+			  --repetitions N  repetitions of every measurement (default 3)
+			  --only SECTIONS  run only these sections (the report then has only them)
+			  --output FILE    where the report goes (default docs/benchmarks.md)""";
+
+	static Options parse(String[] arguments) {
+		boolean quick = false;
+		Integer repetitions = null;
+		Set<String> sections = Set.of("footprint", "throughput", "jmh");
+		Path output = null;
+		for (int i = 0; i < arguments.length; i++) {
+			switch (arguments[i]) {
+				case "--quick" -> quick = true;
+				case "--repetitions" -> repetitions = Integer.valueOf(value(arguments, ++i));
+				case "--only" -> sections = Set.of(value(arguments, ++i).split(","));
+				case "--output" -> output = Path.of(value(arguments, ++i));
+				default -> throw new IllegalArgumentException("Unknown option '" + arguments[i] + "'\n" + USAGE);
+			}
+		}
+		if (output == null) {
+			output = Path.of(quick ? "gd-node-pool-benchmarks/target/benchmarks.md" : "docs/benchmarks.md");
+		}
+		List<Integer> threads = List.of(1, 4, 16, 64);
+		if (quick) {
+			return new Options(true, (repetitions != null) ? repetitions : 1, sections, output, List.of(1, 10, 50),
+					threads, Duration.ofSeconds(2), 1, Duration.ofMillis(200), Duration.ofMillis(500), 10_000, 2,
+					Duration.ofMillis(500));
+		}
+		return new Options(false, (repetitions != null) ? repetitions : 3, sections, output, List.of(1, 10, 50),
+				threads, Duration.ofMillis(2500), 3, Duration.ofMillis(250), Duration.ofMillis(750), 50_000, 3,
+				Duration.ofSeconds(1));
+	}
+
+	private static String value(String[] arguments, int index) {
+		if (index >= arguments.length) {
+			throw new IllegalArgumentException("'" + arguments[index - 1] + "' needs a value\n" + USAGE);
+		}
+		return arguments[index];
+	}
+
+	boolean runs(String section) {
+		return this.sections.contains(section);
+	}
+
+	/**
+	 * Return the items starting at a position that moves with every repetition, so that no mode
+	 * always runs first (on a cold machine) or last.
+	 */
+	static <T> List<T> rotated(List<T> items, int shift) {
+		List<T> rotated = new ArrayList<>(items);
+		Collections.rotate(rotated, -(shift % items.size()));
+		return rotated;
+	}
+
+}

@@ -1,0 +1,45 @@
+package io.gdnode.pool.benchmarks;
+
+import java.io.BufferedReader;
+import java.time.Duration;
+
+/**
+ * A measured JVM of the throughput benchmark: one client, warmed up on every workload it
+ * supports, then measuring one point at a time when the runner says {@code RUN <workload>
+ * <threads>}, so that the runner can interleave the clients point by point.
+ * <p>
+ * Arguments: client kind, Redis URL, warm-up and measured time per point (ISO-8601 durations).
+ */
+public final class ThroughputApplication {
+
+	private ThroughputApplication() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		ChildJvm.limitLifetime();
+		ClientKind kind = ClientKind.valueOf(args[0]);
+		Duration warmup = Duration.parse(args[2]);
+		Duration measure = Duration.parse(args[3]);
+		try (ThroughputClient client = kind.open(args[1])) {
+			// The first points would otherwise pay for class loading and the first JIT compilations.
+			for (Workload workload : kind.workloads()) {
+				LoadDriver.run(4, Duration.ZERO, warmup.multipliedBy(8),
+						(thread, sequence) -> workload.run(client, thread, sequence));
+			}
+			ChildJvm.say("READY");
+			BufferedReader commands = ChildJvm.commands();
+			for (String command; (command = commands.readLine()) != null && command.startsWith("RUN ");) {
+				String[] point = command.split(" ");
+				Workload workload = Workload.valueOf(point[1]);
+				LoadDriver.Result result = LoadDriver.run(Integer.parseInt(point[2]), warmup, measure,
+						(thread, sequence) -> workload.run(client, thread, sequence));
+				if (result.firstError() != null) {
+					System.err.println(command + ": first error " + result.firstError());
+				}
+				ChildJvm.say("RESULT " + result.opsPerSecond() + " " + result.p50Micros() + " " + result.p99Micros() + " "
+						+ result.errors());
+			}
+		}
+	}
+
+}
