@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -60,7 +61,7 @@ final class LeakDetector {
 
 	}
 
-	private final class LeakTask implements Tracker, io.netty.util.TimerTask {
+	private final class LeakTask implements Tracker, TimerTask {
 
 		// Taken when the connection is taken, so the report shows who took it.
 		private final Exception origin = new Exception("Apparent connection leak detected");
