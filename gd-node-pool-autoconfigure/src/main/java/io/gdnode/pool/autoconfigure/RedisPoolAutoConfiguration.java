@@ -83,7 +83,7 @@ public final class RedisPoolAutoConfiguration {
 	@ConditionalOnMissingBean(name = "asyncRedisPool")
 	AsyncRedisPool asyncRedisPool(SharedPoolRegistry registry, RedisPoolProperties properties,
 			Environment environment) {
-		return new AsyncRedisPool(registry, definitions(properties, environment, PoolRole.ASYNC));
+		return new AsyncRedisPool(registry, definition(properties, environment, PoolRole.ASYNC));
 	}
 
 	@Bean
@@ -110,10 +110,10 @@ public final class RedisPoolAutoConfiguration {
 
 	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,
 			RedisPoolProperties properties, Environment environment, PoolRole role) {
-		return new RoleConnectionFactory(registry, definitions(properties, environment, role));
+		return new RoleConnectionFactory(registry, definition(properties, environment, role));
 	}
 
-	private static PoolDefinition definitions(RedisPoolProperties properties,
+	private static PoolDefinition definition(RedisPoolProperties properties,
 			Environment environment, PoolRole role) {
 		return new RedisPoolSettings(properties).definition(role, environment.getProperty("spring.application.name"));
 	}

@@ -104,10 +104,7 @@ final class AsyncGeneration extends PoolGeneration {
 
 	private PoolExhaustedException exhausted(Throwable cause) {
 		this.counters.timeouts.increment();
-		return new PoolExhaustedException(this.name, "Redis pool '" + this.name + "' ("
-				+ PoolKey.endpoint(this.definition.uri()) + ") has all " + this.definition.maxTotal()
-				+ " connections in use and none came back within " + this.definition.waitTimeout()
-				+ "; raise redis.async.pool.max or redis.timeout.wait", cause);
+		return new PoolExhaustedException(this.name, this.definition, cause);
 	}
 
 	@Override

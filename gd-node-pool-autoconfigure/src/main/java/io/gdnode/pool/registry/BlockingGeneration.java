@@ -87,10 +87,7 @@ final class BlockingGeneration extends PoolGeneration {
 		}
 		catch (NoSuchElementException ex) {
 			this.counters.timeouts.increment();
-			throw new PoolExhaustedException(this.name, "Redis pool '" + this.name + "' ("
-					+ PoolKey.endpoint(this.uri) + ") has all " + this.definition.maxTotal()
-					+ " dedicated connections in use and none came back within " + this.definition.waitTimeout()
-					+ "; raise redis." + this.definition.role().id() + ".pool.size or redis.timeout.wait", ex);
+			throw new PoolExhaustedException(this.name, this.definition, ex);
 		}
 		catch (RuntimeException ex) {
 			throw ex;

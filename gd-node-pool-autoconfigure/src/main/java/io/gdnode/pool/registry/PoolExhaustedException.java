@@ -7,9 +7,16 @@ public class PoolExhaustedException extends RuntimeException {
 
 	private final String pool;
 
-	PoolExhaustedException(String pool, String message, Throwable cause) {
-		super(message, cause);
+	PoolExhaustedException(String pool, PoolDefinition definition, Throwable cause) {
+		super("Redis pool '" + pool + "' (" + PoolKey.endpoint(definition.uri()) + ") has all "
+				+ definition.maxTotal() + ((definition.type() == PoolType.ASYNC) ? "" : " dedicated") + " connections in use and none came back within " + definition.waitTimeout()
+				+ "; raise " + sizeProperty(definition) + " or redis.timeout.wait", cause);
 		this.pool = pool;
+	}
+
+	private static String sizeProperty(PoolDefinition definition) {
+		return (definition.type() == PoolType.ASYNC) ? "redis.async.pool.max"
+				: "redis." + definition.role().id() + ".pool.size";
 	}
 
 	/**

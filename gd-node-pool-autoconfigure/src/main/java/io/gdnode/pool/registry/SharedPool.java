@@ -201,8 +201,7 @@ public final class SharedPool {
 				blocking.openSharedConnection().async().ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (Exception ex) {
-				throw new IllegalStateException(this.name + " (" + this.key.location() + ") did not answer PING within "
-						+ timeout + ": " + ex, ex);
+				throw unanswered(timeout, ex);
 			}
 			finally {
 				blocking.releaseQuietly();
@@ -234,9 +233,13 @@ public final class SharedPool {
 		catch (Exception ex) {
 			// A connection that completes after we gave up must not stay open.
 			connecting.thenAccept(StatefulRedisConnection::closeAsync);
-			throw new IllegalStateException(this.name + " (" + this.key.location() + ") did not answer PING within "
-					+ timeout + ": " + ex, ex);
+			throw unanswered(timeout, ex);
 		}
+	}
+
+	private IllegalStateException unanswered(Duration timeout, Exception cause) {
+		return new IllegalStateException(
+				this.name + " (" + this.key.location() + ") did not answer PING within " + timeout + ": " + cause, cause);
 	}
 
 	private PoolGeneration acquire() {
