@@ -51,7 +51,7 @@ public class RedisPoolProperties implements InitializingBean {
 	private final Async async = new Async();
 
 	/**
-	 * How the application names its connections.
+	 * How the application names its connections and how many commands a connection may hold.
 	 */
 	private final Client client = new Client();
 
@@ -278,7 +278,7 @@ public class RedisPoolProperties implements InitializingBean {
 	}
 
 	/**
-	 * How the application names its connections.
+	 * How the application names its connections and how many commands a connection may hold.
 	 */
 	public static class Client {
 
@@ -288,12 +288,25 @@ public class RedisPoolProperties implements InitializingBean {
 		 */
 		private String name;
 
+		/**
+		 * Most commands one connection holds, sent and waiting for their reply; more fail at once.
+		 */
+		private int queue = 10_000;
+
 		public String getName() {
 			return this.name;
 		}
 
 		public void setName(String name) {
 			this.name = name;
+		}
+
+		public int getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(int queue) {
+			this.queue = queue;
 		}
 
 	}
@@ -322,6 +335,19 @@ public class RedisPoolProperties implements InitializingBean {
 		 * How long opening a connection may take.
 		 */
 		private Duration connect = Duration.ofSeconds(10);
+
+		/**
+		 * Idle time before TCP keepalive probes start (3 probes, a third of it apart). A silent
+		 * peer is given up after twice this, idle or busy, and a connection that reads nothing
+		 * for the command timeout plus this while a command waits is closed and reconnected.
+		 */
+		private Duration keepalive = Duration.ofSeconds(30);
+
+		/**
+		 * Longest pause between two reconnect attempts of a connection, or between two connection
+		 * attempts of a pool while they fail; pauses double from 100 ms with jitter up to this.
+		 */
+		private Duration reconnect = Duration.ofSeconds(2);
 
 		public Duration getIdle() {
 			return this.idle;
@@ -353,6 +379,22 @@ public class RedisPoolProperties implements InitializingBean {
 
 		public void setConnect(Duration connect) {
 			this.connect = connect;
+		}
+
+		public Duration getKeepalive() {
+			return this.keepalive;
+		}
+
+		public void setKeepalive(Duration keepalive) {
+			this.keepalive = keepalive;
+		}
+
+		public Duration getReconnect() {
+			return this.reconnect;
+		}
+
+		public void setReconnect(Duration reconnect) {
+			this.reconnect = reconnect;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.gdnode.pool.registry.ConnectionSettings;
 import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.PoolRole;
 import io.gdnode.pool.registry.PoolType;
@@ -49,6 +50,9 @@ final class RedisPoolSettings {
 		positive("redis.timeout.wait", p.getTimeout().getWait());
 		positive("redis.timeout.command", p.getTimeout().getCommand());
 		positive("redis.timeout.connect", p.getTimeout().getConnect());
+		positive("redis.timeout.keepalive", p.getTimeout().getKeepalive());
+		positive("redis.timeout.reconnect", p.getTimeout().getReconnect());
+		atLeast("redis.client.queue", p.getClient().getQueue(), 1);
 		positive("redis.cleanup.interval", p.getCleanup().getInterval());
 		positive("redis.health.timeout", p.getHealth().getTimeout());
 		if (p.getLeak().getThreshold() == null || p.getLeak().getThreshold().isNegative()) {
@@ -102,7 +106,7 @@ final class RedisPoolSettings {
 		if (property.endsWith(".min")) {
 			return "a whole number from 0 to redis.async.pool.max";
 		}
-		if (property.endsWith(".size") || property.endsWith(".max")) {
+		if (property.endsWith(".size") || property.endsWith(".max") || property.equals("redis.client.queue")) {
 			return "a whole number from 1 to 2147483647";
 		}
 		if (property.equals("redis.leak.threshold")) {
@@ -142,12 +146,18 @@ final class RedisPoolSettings {
 			.build();
 		if (role == PoolRole.ASYNC) {
 			RedisPoolProperties.AsyncPool pool = p.getAsync().getPool();
-			return new PoolDefinition(role, PoolType.ASYNC, uri, p.getTimeout().getConnect(), pool.isEnabled(),
+			return new PoolDefinition(role, PoolType.ASYNC, uri, connection(), pool.isEnabled(),
 					pool.getMax(), pool.getMin(), p.getTimeout().getWait());
 		}
 		RedisPoolProperties.Pool pool = role(role).getPool();
-		return new PoolDefinition(role, PoolType.SYNC, uri, p.getTimeout().getConnect(), pool.isEnabled(),
+		return new PoolDefinition(role, PoolType.SYNC, uri, connection(), pool.isEnabled(),
 				pool.getSize(), 0, p.getTimeout().getWait());
+	}
+
+	private ConnectionSettings connection() {
+		RedisPoolProperties.Timeout timeout = this.properties.getTimeout();
+		return new ConnectionSettings(timeout.getConnect(), timeout.getCommand(), timeout.getKeepalive(),
+				this.properties.getClient().getQueue(), timeout.getReconnect());
 	}
 
 	private String resolvedUrl(PoolRole role) {

@@ -31,8 +31,8 @@ final class AsyncGeneration extends PoolGeneration {
 
 	private final Queue<CompletableFuture<StatefulRedisConnection<String, String>>> waiters = new ConcurrentLinkedQueue<>();
 
-	AsyncGeneration(RedisClient client, RedisURI uri, String name, PoolDefinition definition,
-			PoolCounters counters) {
+	AsyncGeneration(RedisClient client, RedisURI uri, ConnectGate connectGate, String name,
+			PoolDefinition definition, PoolCounters counters) {
 		super(counters);
 		this.name = name;
 		this.definition = definition;
@@ -43,7 +43,7 @@ final class AsyncGeneration extends PoolGeneration {
 			.minIdle(definition.pooled() ? definition.minIdle() : 0)
 			.testOnAcquire()
 			.build();
-		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(client, uri, counters), config);
+		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(client, uri, connectGate, counters), config);
 	}
 
 	CompletableFuture<StatefulRedisConnection<String, String>> acquire() {
@@ -139,13 +139,12 @@ final class AsyncGeneration extends PoolGeneration {
 		this.pool.closeAsync().orTimeout(this.definition.waitTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
 	}
 
-	private record ConnectionFactory(RedisClient client, RedisURI uri,
+	private record ConnectionFactory(RedisClient client, RedisURI uri, ConnectGate connectGate,
 			PoolCounters counters) implements AsyncObjectFactory<StatefulRedisConnection<String, String>> {
 
 		@Override
 		public CompletableFuture<StatefulRedisConnection<String, String>> create() {
-			return this.client.connectAsync(StringCodec.UTF8, this.uri)
-				.toCompletableFuture()
+			return this.connectGate.connectAsync(() -> this.client.connectAsync(StringCodec.UTF8, this.uri))
 				.thenApply((connection) -> {
 					this.counters.created.increment();
 					return connection;

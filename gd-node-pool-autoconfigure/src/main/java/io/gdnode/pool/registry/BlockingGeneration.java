@@ -26,6 +26,8 @@ final class BlockingGeneration extends PoolGeneration {
 
 	private final RedisURI uri;
 
+	private final ConnectGate connectGate;
+
 	private final String name;
 
 	private final PoolDefinition definition;
@@ -37,10 +39,11 @@ final class BlockingGeneration extends PoolGeneration {
 	/** Connections of this generation now open; read as one number, unlike the pool's active and idle. */
 	private final AtomicInteger open = new AtomicInteger();
 
-	BlockingGeneration(RedisClient client, RedisURI uri, RedisCodec<?, ?> codec, String name,
-			PoolDefinition definition, PoolCounters counters) {
+	BlockingGeneration(RedisClient client, RedisURI uri, ConnectGate connectGate, RedisCodec<?, ?> codec,
+			String name, PoolDefinition definition, PoolCounters counters) {
 		super(counters);
 		this.client = client;
+		this.connectGate = connectGate;
 		this.codec = codec;
 		this.uri = uri;
 		this.name = name;
@@ -107,7 +110,7 @@ final class BlockingGeneration extends PoolGeneration {
 	}
 
 	private StatefulRedisConnection<?, ?> connect() {
-		StatefulRedisConnection<?, ?> connection = this.client.connect(this.codec, this.uri);
+		StatefulRedisConnection<?, ?> connection = this.connectGate.connect(() -> this.client.connect(this.codec, this.uri));
 		this.open.incrementAndGet();
 		this.counters.created.increment();
 		return connection;

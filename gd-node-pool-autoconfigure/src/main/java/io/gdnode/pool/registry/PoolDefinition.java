@@ -13,19 +13,20 @@ import org.springframework.util.Assert;
  * @param role the role of the pool
  * @param type how the pool hands out connections
  * @param uri where to connect, with credentials, database, TLS, client name and command timeout
- * @param connectTimeout how long opening a connection may take
+ * @param connection timeouts, keepalive, request queue and reconnect backoff of its connections
  * @param pooled whether dedicated connections are pooled; when not, each one is opened and closed per use
  * @param maxTotal the most dedicated connections the pool holds at once
  * @param minIdle the connections the pool keeps open once created (async pools only)
  * @param waitTimeout how long a caller may wait for a connection of a full pool
  */
-public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Duration connectTimeout, boolean pooled,
+public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, ConnectionSettings connection, boolean pooled,
 		int maxTotal, int minIdle, Duration waitTimeout) {
 
 	public PoolDefinition {
 		Assert.notNull(role, "'role' must not be null");
 		Assert.notNull(type, "'type' must not be null");
 		Assert.notNull(uri, "'uri' must not be null");
+		Assert.notNull(connection, "'connection' must not be null");
 		Assert.isTrue(maxTotal > 0, "'maxTotal' must be positive");
 		Assert.isTrue(minIdle >= 0 && minIdle <= maxTotal, "'minIdle' must be between 0 and 'maxTotal'");
 		Assert.isTrue(!waitTimeout.isNegative() && !waitTimeout.isZero(), "'waitTimeout' must be positive");
@@ -37,7 +38,7 @@ public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Duratio
 	 * @return the definition
 	 */
 	public PoolDefinition withType(PoolType type) {
-		return new PoolDefinition(this.role, type, this.uri, this.connectTimeout, this.pooled, this.maxTotal,
+		return new PoolDefinition(this.role, type, this.uri, this.connection, this.pooled, this.maxTotal,
 				this.minIdle, this.waitTimeout);
 	}
 

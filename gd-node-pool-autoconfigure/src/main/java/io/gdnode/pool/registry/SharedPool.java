@@ -7,10 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -36,9 +34,13 @@ public final class SharedPool {
 
 	private final String name;
 
+	private final ClientResources resources;
+
 	private final RedisClient client;
 
 	private final RedisURI uri;
+
+	private final ConnectGate connectGate;
 
 	private final PoolCounters counters = new PoolCounters();
 
@@ -61,10 +63,10 @@ public final class SharedPool {
 		this.uri = connectionUri(definition.uri(), name);
 		this.leakDetector = new LeakDetector(name, leakThreshold, resources.timer(), this.counters);
 		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
-		this.client = RedisClient.create(resources);
-		this.client.setOptions(ClientOptions.builder()
-			.socketOptions(SocketOptions.builder().connectTimeout(definition.connectTimeout()).build())
-			.build());
+		this.resources = definition.connection().resourcesFor(resources);
+		this.client = RedisClient.create(this.resources);
+		this.client.setOptions(definition.connection().clientOptions());
+		this.connectGate = new ConnectGate(name, key.location(), definition.connection().reconnectBackoff());
 	}
 
 	/**
@@ -263,9 +265,10 @@ public final class SharedPool {
 
 	private PoolGeneration open() {
 		if (this.definition.type() == PoolType.ASYNC) {
-			return new AsyncGeneration(this.client, this.uri, this.name, this.definition, this.counters);
+			return new AsyncGeneration(this.client, this.uri, this.connectGate, this.name, this.definition, this.counters);
 		}
-		return new BlockingGeneration(this.client, this.uri, codec(), this.name, this.definition, this.counters);
+		return new BlockingGeneration(this.client, this.uri, this.connectGate, codec(), this.name, this.definition,
+				this.counters);
 	}
 
 	private RedisCodec<?, ?> codec() {
@@ -353,6 +356,7 @@ public final class SharedPool {
 		finally {
 			this.lent.values().forEach(LeakDetector.Tracker::close);
 			this.client.shutdown(0, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			this.resources.shutdown(0, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 

@@ -41,6 +41,9 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class SharedPoolRegistryTests {
 
+	private static final ConnectionSettings CONNECTION = ConnectionSettings.defaults(Duration.ofSeconds(5),
+			Duration.ofSeconds(60));
+
 	private static final AtomicInteger names = new AtomicInteger();
 
 	private static LocalRedisServer redis;
@@ -314,7 +317,7 @@ class SharedPoolRegistryTests {
 	@Test
 	void asyncPoolKeepsItsMinimumAndNeverExceedsItsMaximum() throws Exception {
 		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
-				Duration.ofSeconds(5), true, 3, 2, Duration.ofSeconds(10)));
+				CONNECTION, true, 3, 2, Duration.ofSeconds(10)));
 		AtomicLong mostConnections = new AtomicLong();
 		runConcurrently(12, 20, () -> {
 			StatefulRedisConnection<String, String> connection = pool.acquireAsync().get(10, TimeUnit.SECONDS);
@@ -336,7 +339,7 @@ class SharedPoolRegistryTests {
 	@Test
 	void unpooledAsyncPoolClosesEveryConnectionWhenGivenBack() throws Exception {
 		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
-				Duration.ofSeconds(5), false, 3, 2, Duration.ofSeconds(5)));
+				CONNECTION, false, 3, 2, Duration.ofSeconds(5)));
 		StatefulRedisConnection<String, String> connection = pool.acquireAsync().get(5, TimeUnit.SECONDS);
 		assertThat(connection.sync().ping()).isEqualTo("PONG");
 		pool.releaseAsync(connection).get(5, TimeUnit.SECONDS);
@@ -348,7 +351,7 @@ class SharedPoolRegistryTests {
 	@Test
 	void fullAsyncPoolFailsAfterWaitTimeout() throws Exception {
 		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
-				Duration.ofSeconds(5), true, 1, 0, Duration.ofMillis(200)));
+				CONNECTION, true, 1, 0, Duration.ofMillis(200)));
 		StatefulRedisConnection<String, String> held = pool.acquireAsync().get(5, TimeUnit.SECONDS);
 		CompletableFuture<StatefulRedisConnection<String, String>> waiting = pool.acquireAsync();
 		assertThat(pool.stats().waiting()).isEqualTo(1);
@@ -531,14 +534,14 @@ class SharedPoolRegistryTests {
 	}
 
 	private PoolDefinition definition(PoolRole role, int database, int size, Duration wait) {
-		return new PoolDefinition(role, PoolType.SYNC, uri(database), Duration.ofSeconds(5), true, size, 0, wait);
+		return new PoolDefinition(role, PoolType.SYNC, uri(database), CONNECTION, true, size, 0, wait);
 	}
 
 	private PoolDefinition definition(RedisURI uri) {
 		if (uri.getClientName() == null) {
 			uri.setClientName(this.client);
 		}
-		return new PoolDefinition(PoolRole.MASTER, PoolType.SYNC, uri, Duration.ofSeconds(5), true, 10, 0,
+		return new PoolDefinition(PoolRole.MASTER, PoolType.SYNC, uri, CONNECTION, true, 10, 0,
 				Duration.ofSeconds(5));
 	}
 

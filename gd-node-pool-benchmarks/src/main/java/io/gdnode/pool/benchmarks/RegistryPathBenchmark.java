@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.ConnectionSettings;
 import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.PoolLease;
 import io.gdnode.pool.registry.PoolRole;
@@ -70,7 +71,8 @@ public class RegistryPathBenchmark {
 		// Timeouts far beyond the run: the cleanup must not close the pool while it is measured.
 		this.registry = new SharedPoolRegistry(this.resources, Duration.ofHours(1), Duration.ofHours(1), true);
 		this.registryPool = this.registry.attach(new PoolDefinition(PoolRole.MASTER, PoolType.SYNC,
-				RedisURI.create(this.redis.url()), Duration.ofSeconds(10), true, POOL_SIZE, 0, Duration.ofSeconds(5)));
+				RedisURI.create(this.redis.url()),
+				ConnectionSettings.defaults(Duration.ofSeconds(10), Duration.ofSeconds(60)), true, POOL_SIZE, 0, Duration.ofSeconds(5)));
 		this.registryPool.giveBack(this.registryPool.borrow());
 		this.registryPool.lease().close();
 		this.client = RedisClient.create(this.resources, this.redis.url());
