@@ -43,13 +43,17 @@ public final class LocalRedisServer implements AutoCloseable {
 	private final Process process;
 	private final int port;
 	private final Path directory;
+	private final List<String> extraArgs;
 	private final Thread shutdownHook;
 	private final AtomicBoolean stopped = new AtomicBoolean();
+	/** Cleared when {@link #restart()} hands the data directory to the next process. */
+	private volatile boolean ownsDirectory = true;
 
-	private LocalRedisServer(Process process, int port, Path directory) {
+	private LocalRedisServer(Process process, int port, Path directory, List<String> extraArgs) {
 		this.process = process;
 		this.port = port;
 		this.directory = directory;
+		this.extraArgs = List.copyOf(extraArgs);
 		// Without this, a test JVM that exits without closing (or a sample stopped with Ctrl+C)
 		// would leave orphaned redis-server processes behind.
 		this.shutdownHook = new Thread(this::stop, "local-redis-" + port + "-shutdown");
@@ -59,6 +63,14 @@ public final class LocalRedisServer implements AutoCloseable {
 	/** Starts a standalone server and waits until it answers PING. */
 	public static LocalRedisServer start() {
 		return launch(LocalRedisServer::freePort, List.of());
+	}
+
+	/**
+	 * Starts a standalone server with extra {@code redis-server} arguments, which override the
+	 * defaults: for example {@code "--appendonly", "yes", "--appendfsync", "always"}.
+	 */
+	public static LocalRedisServer start(String... extraArgs) {
+		return launch(LocalRedisServer::freePort, List.of(extraArgs));
 	}
 
 	/** Starts a standalone server on the given port, for example to bring back a Redis that was stopped. */
@@ -169,6 +181,62 @@ public final class LocalRedisServer implements AutoCloseable {
 		stop();
 	}
 
+	/**
+	 * Sends a signal to the process: {@code STOP} freezes it (its TCP stack still accepts and
+	 * acknowledges), {@code CONT} resumes it, {@code TERM} shuts it down gracefully.
+	 */
+	public void signal(String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start();
+			if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Kills the process with SIGKILL, as a crash would, and waits for it to be gone; the data directory stays for {@link #restart()}. */
+	public void kill() {
+		signal("KILL");
+		awaitExit();
+	}
+
+	/** Waits up to 10 s for the process to exit, for example after {@code signal("TERM")}. */
+	public void awaitExit() {
+		try {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("redis-server on port " + this.port + " did not exit within 10 s");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Starts redis-server again on the same port with the same arguments and data directory (so an
+	 * append-only file is replayed) once this process has exited; the returned server owns the
+	 * directory from then on.
+	 */
+	public LocalRedisServer restart() {
+		awaitExit();
+		this.ownsDirectory = false;
+		this.stopped.set(true);
+		return launch(() -> this.port, this.extraArgs, this.directory);
+	}
+
+	/** Whether the process is still running. */
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
 	Path directory() {
 		return this.directory;
 	}
@@ -191,10 +259,16 @@ public final class LocalRedisServer implements AutoCloseable {
 			this.process.destroyForcibly();
 			Thread.currentThread().interrupt();
 		}
-		deleteDirectory(this.directory);
+		if (this.ownsDirectory) {
+			deleteDirectory(this.directory);
+		}
 	}
 
 	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs) {
+		return launch(ports, extraArgs, null);
+	}
+
+	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs, Path directory) {
 		if (!available()) {
 			String binary = binary();
 			throw new IllegalStateException(NOT_FOUND_MESSAGE
@@ -202,7 +276,7 @@ public final class LocalRedisServer implements AutoCloseable {
 		}
 		String failure = "";
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-			LocalRedisServer server = spawn(ports.getAsInt(), extraArgs);
+			LocalRedisServer server = spawn(ports.getAsInt(), extraArgs, directory);
 			// Checking the pid Redis reports means a PONG from whoever won a port race is never taken for ours.
 			String pidLine = "process_id:" + server.pid();
 			if (server.await(() -> "PONG".equals(server.command("PING"))
@@ -212,6 +286,8 @@ public final class LocalRedisServer implements AutoCloseable {
 			failure = (server.process.isAlive() ? "redis-server did not answer PING within 10 s"
 					: "redis-server exited before answering PING") + " (port " + server.port + ", attempt "
 					+ attempt + "). Log tail:\n" + server.logTail();
+			// A failed restart must not delete the data directory it was handed.
+			server.ownsDirectory = (directory == null);
 			server.close();
 			if (!failure.contains("Address already in use")) {
 				break;
@@ -220,10 +296,12 @@ public final class LocalRedisServer implements AutoCloseable {
 		throw new IllegalStateException(failure);
 	}
 
-	private static LocalRedisServer spawn(int port, List<String> extraArgs) {
-		Path directory = null;
+	private static LocalRedisServer spawn(int port, List<String> extraArgs, Path reused) {
+		Path directory = reused;
 		try {
-			directory = Files.createTempDirectory("local-redis-");
+			if (directory == null) {
+				directory = Files.createTempDirectory("local-redis-");
+			}
 			// --repl-diskless-sync-delay 0: Redis otherwise waits 5 s before syncing each new replica.
 			List<String> command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", HOST,
 					"--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--dir",
@@ -233,10 +311,12 @@ public final class LocalRedisServer implements AutoCloseable {
 				.redirectErrorStream(true)
 				.redirectOutput(directory.resolve("redis.log").toFile())
 				.start();
-			return new LocalRedisServer(process, port, directory);
+			return new LocalRedisServer(process, port, directory, extraArgs);
 		}
 		catch (IOException ex) {
-			deleteDirectory(directory);
+			if (reused == null) {
+				deleteDirectory(directory);
+			}
 			throw new UncheckedIOException("Could not start redis-server", ex);
 		}
 	}
