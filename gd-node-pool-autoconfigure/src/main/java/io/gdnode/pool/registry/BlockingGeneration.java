@@ -65,9 +65,16 @@ final class BlockingGeneration extends PoolGeneration {
 
 	StatefulRedisConnection<?, ?> sharedConnection() {
 		StatefulRedisConnection<?, ?> connection = this.shared;
-		if (connection == null) {
+		if (connection == null || !connection.isOpen()) {
 			synchronized (this) {
 				connection = this.shared;
+				if (connection != null && !connection.isOpen()) {
+					// Lettuce would reconnect it in the background and reject every command until
+					// then; callers get a new connection now, or the connect failure at once.
+					this.shared = null;
+					destroy(connection);
+					connection = null;
+				}
 				if (connection == null) {
 					connection = connect();
 					this.shared = connection;
