@@ -1,0 +1,221 @@
+package io.gdnode.pool.reliability;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.TcpProxy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Single connections lost while Redis stays up: killed by the server, or silently dropped on the
+ * way so that nothing arrives and nothing is closed.
+ */
+class ConnectionLossTests {
+
+	private static final Duration COMMAND_TIMEOUT = OutageTests.COMMAND_TIMEOUT;
+
+	private static final Duration KEEPALIVE = Duration.ofSeconds(1);
+
+	/** The watchdog's bound: command timeout plus keepalive, checked every quarter of it. */
+	private static final Duration UNANSWERED_BOUND = COMMAND_TIMEOUT.plus(KEEPALIVE).plus(COMMAND_TIMEOUT.plus(KEEPALIVE).dividedBy(4));
+
+	private static final AtomicInteger applications = new AtomicInteger();
+
+	private final String application = "loss-" + applications.incrementAndGet();
+
+	private LocalRedisServer redis;
+
+	@BeforeEach
+	void startRedis() {
+		this.redis = LocalRedisServer.start();
+	}
+
+	@AfterEach
+	void stopRedis() {
+		this.redis.close();
+	}
+
+	private ApplicationContextRunner contextRunner(String url) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class))
+			.withPropertyValues("redis.master.url=" + url, "redis.client.name=" + this.application,
+					"redis.timeout.command=" + COMMAND_TIMEOUT.toMillis() + "ms", "redis.timeout.connect=1s",
+					"redis.timeout.wait=1s", "redis.timeout.reconnect=500ms",
+					"redis.timeout.keepalive=" + KEEPALIVE.toMillis() + "ms");
+	}
+
+	/**
+	 * Scenario 4a: every pool connection killed by the server while idle ({@code CLIENT KILL}): the
+	 * next plain command and the next transaction both work, first time.
+	 */
+	@Test
+	void connectionsKilledWhileIdleAreReplacedOnNextUse() {
+		contextRunner(this.redis.url()).run((context) -> {
+			StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+			master.opsForValue().set("k", "v");
+			master.execute(OutageTests.transaction("t"));
+			assertThat(this.redis.clientsNamed(this.application + "-master")).isEqualTo(2);
+			assertThat(this.redis.command("CLIENT", "KILL", "TYPE", "normal")).isEqualTo("2");
+			// The application is idle: the kernel has told the client by the time it calls again.
+			CallerLoad.sleep(Duration.ofMillis(200));
+			assertThat(master.opsForValue().get("k")).isEqualTo("v");
+			master.execute(OutageTests.transaction("t"));
+			assertThat(this.redis.clientsNamed(this.application + "-master")).isEqualTo(2);
+			FailureReport.record("4a. every pool connection killed while idle (`CLIENT KILL`)",
+					"nothing fails: the next command and the next transaction each get a new connection");
+		});
+	}
+
+	/**
+	 * Scenario 4b: the connection of a transaction killed while it is borrowed: that transaction
+	 * fails, the plain commands beside it and the next transaction work.
+	 */
+	@Test
+	void connectionKilledWhileBorrowedFailsOnlyItsOwnCommand() {
+		contextRunner(this.redis.url()).run((context) -> {
+			StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+			master.opsForValue().set("k", "v");
+			assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> master.execute(new SessionCallback<>() {
+
+				@Override
+				@SuppressWarnings({ "unchecked", "rawtypes" })
+				public Object execute(RedisOperations operations) {
+					operations.multi();
+					operations.opsForValue().set("t", "1");
+					killTransactionConnection();
+					return operations.exec();
+				}
+
+			}));
+			assertThat(master.opsForValue().get("k")).isEqualTo("v");
+			master.execute(OutageTests.transaction("t"));
+			assertThat(master.opsForValue().get("t")).isEqualTo("1");
+			FailureReport.record("4b. a borrowed connection killed mid-transaction",
+					"that transaction fails with a connection error; the plain commands beside it and the next transaction work");
+		});
+	}
+
+	private void killTransactionConnection() {
+		List<Map<String, String>> inMulti = this.redis.clientList()
+			.stream()
+			.filter((client) -> client.getOrDefault("flags", "").contains("x"))
+			.toList();
+		assertThat(inMulti).hasSize(1);
+		assertThat(this.redis.command("CLIENT", "KILL", "ID", inMulti.get(0).get("id"))).isEqualTo("1");
+		CallerLoad.sleep(Duration.ofMillis(200));
+	}
+
+	/**
+	 * Scenario 5a: the network path goes silent under traffic (a proxy stops forwarding and closes
+	 * nothing): calls time out at the command timeout, the watchdog closes the silent connection
+	 * once nothing has been read for the command timeout plus the keepalive time, and calls
+	 * succeed again on a new connection within that bound plus a second. Never a 15-minute hang.
+	 */
+	@Test
+	void silentDropUnderTrafficIsDetectedWithinTheUnansweredBound() {
+		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+			contextRunner(proxy.url()).run((context) -> {
+				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+				AtomicInteger successes = new AtomicInteger();
+				List<CallerLoad.Call> calls;
+				Duration recovery;
+				try (CallerLoad load = new CallerLoad(4, (thread, sequence) -> {
+					master.opsForValue().get("k");
+					successes.incrementAndGet();
+				})) {
+					await().atMost(Duration.ofSeconds(10)).until(() -> successes.get() > 200);
+					proxy.blackhole();
+					long dropped = System.nanoTime();
+					recovery = load.awaitSuccessAfter(dropped, Duration.ofSeconds(30)).orElseThrow();
+					calls = load.stop();
+				}
+				assertThat(recovery).as("first success after the drop")
+					.isLessThanOrEqualTo(UNANSWERED_BOUND.plus(Duration.ofSeconds(1)));
+				List<CallerLoad.Call> timeouts = calls.stream()
+					.filter((call) -> call.failure() instanceof QueryTimeoutException)
+					.toList();
+				assertThat(timeouts).as("calls that waited on the silent connection").isNotEmpty();
+				assertThat(calls).allSatisfy((call) -> assertThat(call.duration())
+					.isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(OutageTests.SLACK)));
+				FailureReport.record("5a. silent drop under traffic (proxy stops forwarding, closes nothing)",
+						timeouts.size() + " calls time out after the command timeout (1 s); the connection is replaced and calls succeed "
+								+ FailureReport.format(recovery) + " after the drop (bound: command timeout + keepalive)");
+			});
+		}
+	}
+
+	/**
+	 * Scenario 5b: the path goes silent while the application is idle. A peer whose TCP stack still
+	 * answers cannot be found while nothing is sent, so the next call times out at the command
+	 * timeout and the one after it succeeds on a new connection within the unanswered bound. On a
+	 * real network a dead path is also found while idle, by TCP keepalive, which is on for every
+	 * pool connection with the configured idle time: {@code ss} shows its timer.
+	 */
+	@Test
+	void silentDropWhileIdleIsFoundAtTheNextCallAndKeepaliveIsOn() {
+		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+			contextRunner(proxy.url()).run((context) -> {
+				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+				master.opsForValue().set("k", "v");
+				master.execute(OutageTests.transaction("t"));
+				assertThat(keepaliveTimers(proxy.port())).as("TCP keepalive on the pool's connections")
+					.hasSize(2)
+					.allSatisfy((timer) -> assertThat(timer).startsWith("timer:(keepalive,"));
+				proxy.blackhole();
+				CallerLoad.sleep(Duration.ofSeconds(3));
+				long firstCall = System.nanoTime();
+				assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> master.opsForValue().get("k"));
+				Duration recovery;
+				try (CallerLoad load = new CallerLoad(1, (thread, sequence) -> master.opsForValue().get("k"))) {
+					recovery = load.awaitSuccessAfter(firstCall, Duration.ofSeconds(30)).orElseThrow();
+				}
+				assertThat(recovery).isLessThanOrEqualTo(UNANSWERED_BOUND.plus(Duration.ofSeconds(1)));
+				FailureReport.record("5b. silent drop while idle",
+						"the next call times out after the command timeout (1 s); calls succeed on a new connection "
+								+ FailureReport.format(recovery)
+								+ " after that call started. TCP keepalive is on for every connection (`ss` shows its timer), which finds a dead path while idle on a real network");
+			});
+		}
+	}
+
+	/**
+	 * Return the timer column {@code ss} shows for each established connection to the port.
+	 */
+	private static List<String> keepaliveTimers(int port) throws IOException, InterruptedException {
+		Process ss = new ProcessBuilder("ss", "-tnoH", "state", "established", "dport", "=", ":" + port)
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		ss.waitFor();
+		return output.lines()
+			.filter((line) -> !line.isBlank())
+			.map((line) -> Arrays.stream(line.trim().split("\\s+"))
+				.filter((column) -> column.startsWith("timer:"))
+				.findFirst()
+				.orElse("no timer: " + line))
+			.toList();
+	}
+
+}
