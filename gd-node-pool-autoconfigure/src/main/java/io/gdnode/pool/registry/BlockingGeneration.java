@@ -1,6 +1,8 @@
 package io.gdnode.pool.registry;
 
+import java.time.Duration;
 import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.RedisClient;
@@ -8,6 +10,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
@@ -17,8 +23,15 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 /**
  * A generation of a sync or reactive pool: a lazily opened shared connection for plain commands
  * and a commons-pool2 pool of dedicated connections, or none when pooling is off.
+ * <p>
+ * While the pool sits idle its shared connection is sent a PING every keepalive interval; one
+ * not answered within that interval replaces the connection, so a path that went silent while
+ * idle is found before the next caller needs it. Idle dedicated connections are checked the same
+ * way when borrowed after an interval of rest.
  */
 final class BlockingGeneration extends PoolGeneration {
+
+	private static final Log logger = LogFactory.getLog(BlockingGeneration.class);
 
 	private final RedisClient client;
 
@@ -39,8 +52,12 @@ final class BlockingGeneration extends PoolGeneration {
 	/** Connections of this generation now open; read as one number, unlike the pool's active and idle. */
 	private final AtomicInteger open = new AtomicInteger();
 
+	private final Duration keepAlive;
+
+	private volatile Timeout heartbeat;
+
 	BlockingGeneration(RedisClient client, RedisURI uri, ConnectGate connectGate, RedisCodec<?, ?> codec,
-			String name, PoolDefinition definition, PoolCounters counters) {
+			String name, PoolDefinition definition, PoolCounters counters, Timer timer) {
 		super(counters);
 		this.client = client;
 		this.connectGate = connectGate;
@@ -48,7 +65,45 @@ final class BlockingGeneration extends PoolGeneration {
 		this.uri = uri;
 		this.name = name;
 		this.definition = definition;
+		this.keepAlive = definition.connection().keepAlive();
 		this.pool = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
+		this.heartbeat = timer.newTimeout(this::heartbeat, this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private void heartbeat(Timeout timeout) {
+		StatefulRedisConnection<?, ?> connection = this.shared;
+		if (connection != null && connection.isOpen() && idleNanos() >= this.keepAlive.toNanos() && tryAcquire()) {
+			try {
+				connection.async()
+					.ping()
+					.toCompletableFuture()
+					.orTimeout(this.keepAlive.toNanos(), TimeUnit.NANOSECONDS)
+					.whenComplete((pong, ex) -> {
+						if (ex != null) {
+							replaceShared(connection, ex);
+						}
+					});
+			}
+			finally {
+				// A probe is not use: it must not keep an idle pool from being cleaned up.
+				releaseQuietly();
+			}
+		}
+		if (!isClosed()) {
+			this.heartbeat = timeout.timer().newTimeout(this::heartbeat, this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void replaceShared(StatefulRedisConnection<?, ?> connection, Throwable cause) {
+		synchronized (this) {
+			if (this.shared != connection) {
+				return;
+			}
+			this.shared = null;
+		}
+		logger.warn("Redis pool '" + this.name + "': the idle shared connection did not answer a keepalive PING within "
+				+ this.keepAlive + " (" + cause + "); closed it, the next use opens a new one");
+		destroy(connection);
 	}
 
 	private static GenericObjectPoolConfig<StatefulRedisConnection<?, ?>> config(PoolDefinition definition) {
@@ -168,6 +223,10 @@ final class BlockingGeneration extends PoolGeneration {
 
 	@Override
 	void close() {
+		Timeout scheduled = this.heartbeat;
+		if (scheduled != null) {
+			scheduled.cancel();
+		}
 		if (this.pool != null) {
 			this.pool.close();
 		}
@@ -192,7 +251,24 @@ final class BlockingGeneration extends PoolGeneration {
 
 		@Override
 		public boolean validateObject(PooledObject<StatefulRedisConnection<?, ?>> pooled) {
-			return pooled.getObject().isOpen();
+			StatefulRedisConnection<?, ?> connection = pooled.getObject();
+			if (!connection.isOpen()) {
+				return false;
+			}
+			if (pooled.getIdleDuration().compareTo(BlockingGeneration.this.keepAlive) < 0) {
+				return true;
+			}
+			// Rested a whole keepalive interval: make sure something still answers before lending it.
+			try {
+				connection.async().ping().get(BlockingGeneration.this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+				return true;
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				return false;
+			}
 		}
 
 		@Override

@@ -268,7 +268,7 @@ public final class SharedPool {
 			return new AsyncGeneration(this.client, this.uri, this.connectGate, this.name, this.definition, this.counters);
 		}
 		return new BlockingGeneration(this.client, this.uri, this.connectGate, codec(), this.name, this.definition,
-				this.counters);
+				this.counters, this.resources.timer());
 	}
 
 	private RedisCodec<?, ?> codec() {
