@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
@@ -205,6 +206,35 @@ class ConnectionLossTests {
 								+ " after the drop (bound: 2 x keepalive; TCP keepalive is on too, `ss` shows its timer); the next call succeeds at once ("
 								+ FailureReport.format(firstCall) + "), the next transaction after its idle connection failed a check ("
 								+ FailureReport.format(firstTransaction) + ")");
+			});
+		}
+	}
+
+	/**
+	 * A command sent but unanswered when its connection breaks fails at once and is never sent
+	 * again after the reconnect (Lettuce's default would resend it, applying an INCR twice when the
+	 * first one had reached Redis). Here the first one never reached Redis, so the counter must
+	 * stay unset.
+	 */
+	@Test
+	void unansweredCommandFailsWhenItsConnectionBreaksAndIsNeverResent() {
+		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+			contextRunner(proxy.url()).withPropertyValues("redis.timeout.command=5s").run((context) -> {
+				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+				master.opsForValue().set("k", "v");
+				proxy.blackhole();
+				CompletableFuture<Long> increment = CompletableFuture.supplyAsync(() -> master.opsForValue().increment("n"));
+				CallerLoad.sleep(Duration.ofMillis(300));
+				long broken = System.nanoTime();
+				proxy.dropConnections();
+				assertThat(increment).failsWithin(Duration.ofSeconds(1));
+				Duration failedAfter = Duration.ofNanos(System.nanoTime() - broken);
+				// Long enough for a reconnect that would resend it.
+				CallerLoad.sleep(Duration.ofSeconds(2));
+				assertThat(master.opsForValue().get("k")).isEqualTo("v");
+				assertThat(this.redis.command("GET", "n")).as("counter").isNull();
+				FailureReport.record("unanswered command when its connection breaks",
+						"fails " + FailureReport.format(failedAfter) + " after the break, not at the command timeout, and is never sent again after the reconnect");
 			});
 		}
 	}

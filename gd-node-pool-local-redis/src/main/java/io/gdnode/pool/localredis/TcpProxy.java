@@ -64,6 +64,11 @@ public final class TcpProxy implements AutoCloseable {
 		this.links.forEach((link) -> link.silent = true);
 	}
 
+	/** Closes every connection open now, silent or not, as a broken route that resets would; new ones work. */
+	public void dropConnections() {
+		this.links.forEach(Link::close);
+	}
+
 	/** How many client connections are open through the proxy and still forwarding. */
 	public long forwardingConnections() {
 		return this.links.stream().filter((link) -> !link.silent && !link.client.isClosed()).count();
