@@ -90,14 +90,29 @@ final class BlockingGeneration extends PoolGeneration {
 		}
 		catch (NoSuchElementException ex) {
 			this.counters.timeouts.increment();
-			throw new PoolExhaustedException(this.name, this.definition, ex);
+			// The caller that gave up is no longer counted among the waiters.
+			throw new PoolExhaustedException(this.name, this.definition, this.pool.getNumActive(),
+					this.pool.getNumWaiters(), ex);
+		}
+		catch (InterruptedException ex) {
+			// Closing a commons-pool2 pool interrupts its waiters: that interrupt is ours, not the caller's.
+			if (!this.pool.isClosed()) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for a connection of Redis pool '"
+						+ this.name + "'", ex);
+			}
+			throw closed(ex);
 		}
 		catch (RuntimeException ex) {
-			throw ex;
+			throw this.pool.isClosed() ? closed(ex) : ex;
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not open a connection for Redis pool '" + this.name + "'", ex);
 		}
+	}
+
+	private PoolClosedException closed(Exception cause) {
+		return new PoolClosedException(this.name, PoolKey.endpoint(this.definition.uri()), cause);
 	}
 
 	void giveBack(StatefulConnection<?, ?> connection) {

@@ -86,6 +86,14 @@ public final class SharedPool {
 	}
 
 	/**
+	 * Return where this pool connects, as a URL with the user but never the password.
+	 * @return for example {@code redis://reader@10.0.0.5:6379/0}
+	 */
+	public String getLocation() {
+		return this.key.location();
+	}
+
+	/**
 	 * Return what this pool was created from.
 	 * @return the definition of the first client
 	 */
@@ -253,7 +261,7 @@ public final class SharedPool {
 			generation = this.current;
 			if (generation == null || !generation.tryAcquire()) {
 				if (this.retired) {
-					throw new IllegalStateException("Redis pool '" + this.name + "' is closed: its clients have shut down");
+					throw new PoolClosedException(this.name, PoolKey.endpoint(this.definition.uri()), null);
 				}
 				generation = open();
 				generation.tryAcquire();
