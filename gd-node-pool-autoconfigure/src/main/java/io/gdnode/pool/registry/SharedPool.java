@@ -248,8 +248,19 @@ public final class SharedPool {
 	}
 
 	private IllegalStateException unanswered(Duration timeout, Exception cause) {
-		return new IllegalStateException(
-				this.name + " (" + this.key.location() + ") did not answer PING within " + timeout + ": " + cause, cause);
+		return new IllegalStateException(this.name + " (" + this.key.location() + ") did not answer PING within "
+				+ timeout + ": " + cause + reason(cause), cause);
+	}
+
+	/**
+	 * Return the innermost message, such as {@code WRONGPASS ...}, when it says more than the outer one.
+	 */
+	private static String reason(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root != ex && root.getMessage() != null) ? " (" + root.getMessage() + ")" : "";
 	}
 
 	private PoolGeneration acquire() {
