@@ -138,7 +138,8 @@ public final class SharedPool {
 			blocking.giveBack(connection);
 			blocking.release();
 		}
-		else {
+		else if (connection.isOpen()) {
+			// The pool retired while the connection was lent; retiring may have closed it already.
 			connection.close();
 		}
 	}
