@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.connection.AsyncRedisPool;
 import io.gdnode.pool.connection.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
@@ -31,8 +32,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
-
-import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -130,7 +131,7 @@ class PoolLimitTests {
 				assertThat(Duration.ofMillis(slowestFirstError)).isLessThan(connectTimeout);
 				double perSecond = (rejected + accepted) / seconds;
 				assertThat(perSecond).as("connection attempts per second").isLessThanOrEqualTo(5.0);
-				FailureReport.record("7. maxclients reached (16 callers, 3 s)", String.format(java.util.Locale.ROOT,
+				FailureReport.record("7. maxclients reached (16 callers, 3 s)", String.format(Locale.ROOT,
 						"every borrow failed with \"%s\"; first error after at most %d ms (connect timeout %s); "
 								+ "open connections kept working; Redis saw %d attempts (%.1f/s) for %d failed borrows",
 						message.get(), slowestFirstError, FailureReport.format(connectTimeout), rejected + accepted,

@@ -2,6 +2,7 @@ package io.gdnode.pool.reliability;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -170,7 +171,7 @@ class RoleErrorTests {
 	}
 
 	private static List<String> hammer(StringRedisTemplate template, int callers, Duration duration) throws Exception {
-		List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
+		List<String> messages = Collections.synchronizedList(new ArrayList<>());
 		AtomicReference<String> success = new AtomicReference<>();
 		ExecutorService executor = Executors.newFixedThreadPool(callers);
 		long end = System.nanoTime() + duration.toNanos();

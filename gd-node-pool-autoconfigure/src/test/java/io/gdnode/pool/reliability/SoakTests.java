@@ -3,13 +3,14 @@ package io.gdnode.pool.reliability;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
@@ -199,8 +200,7 @@ class SoakTests {
 				operation.run();
 				this.operations.incrementAndGet();
 			}
-			catch (DataAccessException | IllegalStateException | java.util.concurrent.ExecutionException
-					| java.util.concurrent.TimeoutException ex) {
+			catch (DataAccessException | IllegalStateException | ExecutionException | TimeoutException ex) {
 				// Expected while Redis restarts; anything else fails the worker.
 				this.errors.incrementAndGet();
 				sleep(20);
