@@ -38,6 +38,8 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 	private final AtomicBoolean detached = new AtomicBoolean();
 
+	private final PoolExceptionTranslator exceptionTranslator;
+
 	/**
 	 * Create a factory attached to the registry's pools for the given definition.
 	 * @param registry the registry that owns the pools
@@ -54,6 +56,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		this.registry = registry;
 		this.syncPool = registry.attach(definition);
 		this.reactivePool = registry.attach(definition.withType(PoolType.REACTIVE));
+		this.exceptionTranslator = new PoolExceptionTranslator(this.syncPool);
 	}
 
 	private static RedisStandaloneConfiguration standalone(RedisURI uri) {
@@ -91,13 +94,21 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 			LettuceConnectionProvider connectionProvider, long timeout, int database) {
 		PoolLease lease = this.syncPool.lease();
 		try {
-			return new LeasedConnection(lease, connectionProvider, timeout, database);
+			return new LeasedConnection(lease, connectionProvider, timeout, database, this.exceptionTranslator);
 		}
 		catch (RuntimeException ex) {
 			lease.close();
 			DataAccessException translated = translateExceptionIfPossible(ex);
 			throw (translated != null) ? translated : ex;
 		}
+	}
+
+	/**
+	 * Translate as Spring Data Redis does, into a message that names the pool and its endpoint.
+	 */
+	@Override
+	public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+		return this.exceptionTranslator.translate(super.translateExceptionIfPossible(ex));
 	}
 
 	@Override
@@ -111,17 +122,26 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 	/**
 	 * A connection that holds a lease on the sync pool from creation to close, so the pool's
-	 * shared connection cannot be closed under it.
+	 * shared connection cannot be closed under it, and whose errors name the pool and endpoint.
 	 */
 	private static final class LeasedConnection extends LettuceConnection {
 
 		private final PoolLease lease;
 
+		private final PoolExceptionTranslator exceptionTranslator;
+
 		@SuppressWarnings("unchecked")
-		LeasedConnection(PoolLease lease, LettuceConnectionProvider connectionProvider, long timeout, int database) {
+		LeasedConnection(PoolLease lease, LettuceConnectionProvider connectionProvider, long timeout, int database,
+				PoolExceptionTranslator exceptionTranslator) {
 			super((StatefulRedisConnection<byte[], byte[]>) lease.sharedConnection(), connectionProvider, timeout,
 					database);
 			this.lease = lease;
+			this.exceptionTranslator = exceptionTranslator;
+		}
+
+		@Override
+		protected DataAccessException convertLettuceAccessException(Exception cause) {
+			return this.exceptionTranslator.translate(super.convertLettuceAccessException(cause));
 		}
 
 		@Override

@@ -104,7 +104,7 @@ final class AsyncGeneration extends PoolGeneration {
 
 	private PoolExhaustedException exhausted(Throwable cause) {
 		this.counters.timeouts.increment();
-		return new PoolExhaustedException(this.name, this.definition, cause);
+		return new PoolExhaustedException(this.name, this.definition, active(), waiting(), cause);
 	}
 
 	@Override

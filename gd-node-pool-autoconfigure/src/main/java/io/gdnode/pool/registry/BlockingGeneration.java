@@ -2,16 +2,21 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.commons.pool2.BasePooledObjectFactory;
@@ -152,14 +157,29 @@ final class BlockingGeneration extends PoolGeneration {
 		}
 		catch (NoSuchElementException ex) {
 			this.counters.timeouts.increment();
-			throw new PoolExhaustedException(this.name, this.definition, ex);
+			// The caller that gave up is no longer counted among the waiters.
+			throw new PoolExhaustedException(this.name, this.definition, this.pool.getNumActive(),
+					this.pool.getNumWaiters(), ex);
+		}
+		catch (InterruptedException ex) {
+			// Closing a commons-pool2 pool interrupts its waiters: that interrupt is ours, not the caller's.
+			if (!this.pool.isClosed()) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for a connection of Redis pool '"
+						+ this.name + "'", ex);
+			}
+			throw closed(ex);
 		}
 		catch (RuntimeException ex) {
-			throw ex;
+			throw this.pool.isClosed() ? closed(ex) : ex;
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not open a connection for Redis pool '" + this.name + "'", ex);
 		}
+	}
+
+	private PoolClosedException closed(Exception cause) {
+		return new PoolClosedException(this.name, PoolKey.endpoint(this.definition.uri()), cause);
 	}
 
 	void giveBack(StatefulConnection<?, ?> connection) {
@@ -172,10 +192,41 @@ final class BlockingGeneration extends PoolGeneration {
 	}
 
 	private StatefulRedisConnection<?, ?> connect() {
-		StatefulRedisConnection<?, ?> connection = this.connectGate.connect(() -> this.client.connect(this.codec, this.uri));
+		StatefulRedisConnection<?, ?> connection = this.connectGate.connect(() -> connectWithin(this.codec));
 		this.open.incrementAndGet();
 		this.counters.created.increment();
 		return connection;
+	}
+
+	/**
+	 * Connect, waiting at most the connect timeout plus a second for the handshake. Lettuce's own
+	 * blocking connect waits without a bound, which never ends when it is called on the event-loop
+	 * thread that the new connection is assigned to.
+	 */
+	private <K, V> StatefulRedisConnection<K, V> connectWithin(RedisCodec<K, V> codec) {
+		Duration bound = this.definition.connection().connectTimeout().plusSeconds(1);
+		CompletableFuture<StatefulRedisConnection<K, V>> connecting = this.client.connectAsync(codec, this.uri)
+			.toCompletableFuture();
+		try {
+			return connecting.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			// A connection that completes after we gave up must not stay open.
+			connecting.thenAccept(StatefulRedisConnection::closeAsync);
+			String thread = Thread.currentThread().getName();
+			throw new RedisConnectionException("no connection within " + bound
+					+ ((Thread.currentThread() instanceof FastThreadLocalThread) ? " (opened from event-loop thread "
+							+ thread + ", which may be the one the connection needs: call blocking Redis APIs off"
+							+ " Lettuce and Reactor event loops)" : ""));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisConnectionException("interrupted while connecting", ex);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
+					: new RedisConnectionException(String.valueOf(ex.getCause()), ex.getCause());
+		}
 	}
 
 	private void destroy(StatefulConnection<?, ?> connection) {

@@ -11,8 +11,9 @@ import io.lettuce.core.resource.Delay;
 
 /**
  * Every new connection of one pool goes through here. After a failed attempt the pool does not try
- * again until a backoff has passed (doubling up to the reconnect cap, reset by a success); callers
- * in between get the last failure at once. That bounds the attempts per second a pool makes
+ * again until a backoff has passed (doubling up to the reconnect cap, reset by a success), and then
+ * lets one caller alone try; callers in between get the last failure at once. That bounds the
+ * attempts per second a pool makes
  * against a Redis that refuses them (down, out of clients, wrong password), however many callers
  * ask, and every failure names the pool and where it connects.
  */
@@ -29,6 +30,9 @@ final class ConnectGate {
 	private long retryAtNanos;
 
 	private String lastFailure;
+
+	/** Whether the one attempt allowed after a backoff is under way. */
+	private boolean probing;
 
 	ConnectGate(String pool, String location, Delay backoff) {
 		this.pool = pool;
@@ -51,34 +55,51 @@ final class ConnectGate {
 	<C> CompletableFuture<C> connectAsync(Supplier<? extends CompletionStage<C>> connector) {
 		try {
 			checkOpen();
-			return connector.get().toCompletableFuture().handle((connection, ex) -> {
-				if (ex != null) {
-					throw failed(ex);
-				}
-				succeeded();
-				return connection;
-			});
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+		CompletionStage<C> connecting;
+		try {
+			connecting = connector.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(failed(ex));
+		}
+		return connecting.toCompletableFuture().handle((connection, ex) -> {
+			if (ex != null) {
+				throw failed(ex);
+			}
+			succeeded();
+			return connection;
+		});
 	}
 
 	private synchronized void checkOpen() {
+		if (this.failures == 0) {
+			return;
+		}
 		long wait = this.retryAtNanos - System.nanoTime();
-		if (this.failures > 0 && wait > 0) {
+		if (wait > 0) {
 			throw new RedisConnectionException(this.lastFailure + " (not retried for another "
 					+ Duration.ofNanos(wait).toMillis() + " ms)");
 		}
+		// Many callers arriving once the backoff has passed would otherwise all try at once.
+		if (this.probing) {
+			throw new RedisConnectionException(this.lastFailure + " (a new attempt is under way)");
+		}
+		this.probing = true;
 	}
 
 	private synchronized void succeeded() {
 		this.failures = 0;
 		this.lastFailure = null;
+		this.probing = false;
 	}
 
 	private synchronized RedisConnectionException failed(Throwable ex) {
 		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		this.probing = false;
 		this.failures++;
 		this.retryAtNanos = System.nanoTime() + this.backoff.createDelay(this.failures).toNanos();
 		this.lastFailure = "Redis pool '" + this.pool + "' could not connect to " + this.location + ": "

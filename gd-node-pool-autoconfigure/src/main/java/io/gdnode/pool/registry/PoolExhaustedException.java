@@ -7,11 +7,19 @@ public class PoolExhaustedException extends RuntimeException {
 
 	private final String pool;
 
-	PoolExhaustedException(String pool, PoolDefinition definition, Throwable cause) {
+	private final int active;
+
+	private final int waiting;
+
+	PoolExhaustedException(String pool, PoolDefinition definition, int active, int waiting, Throwable cause) {
 		super("Redis pool '" + pool + "' (" + PoolKey.endpoint(definition.uri()) + ") has all "
-				+ definition.maxTotal() + ((definition.type() == PoolType.ASYNC) ? "" : " dedicated") + " connections in use and none came back within " + definition.waitTimeout()
-				+ "; raise " + sizeProperty(definition) + " or redis.timeout.wait", cause);
+				+ definition.maxTotal() + ((definition.type() == PoolType.ASYNC) ? "" : " dedicated")
+				+ " connections in use and none came back within " + definition.waitTimeout() + " (" + active
+				+ " in use, " + waiting + " other callers waiting); raise " + sizeProperty(definition)
+				+ " or redis.timeout.wait", cause);
 		this.pool = pool;
+		this.active = active;
+		this.waiting = waiting;
 	}
 
 	private static String sizeProperty(PoolDefinition definition) {
@@ -25,6 +33,22 @@ public class PoolExhaustedException extends RuntimeException {
 	 */
 	public String getPool() {
 		return this.pool;
+	}
+
+	/**
+	 * Return how many connections of the pool were in use when the caller gave up.
+	 * @return the connections in use
+	 */
+	public int getActive() {
+		return this.active;
+	}
+
+	/**
+	 * Return how many other callers were waiting for a connection when the caller gave up.
+	 * @return the other waiting callers
+	 */
+	public int getWaiting() {
+		return this.waiting;
 	}
 
 }

@@ -86,6 +86,14 @@ public final class SharedPool {
 	}
 
 	/**
+	 * Return where this pool connects, as a URL with the user but never the password.
+	 * @return for example {@code redis://reader@10.0.0.5:6379/0}
+	 */
+	public String getLocation() {
+		return this.key.location();
+	}
+
+	/**
 	 * Return what this pool was created from.
 	 * @return the definition of the first client
 	 */
@@ -130,7 +138,8 @@ public final class SharedPool {
 			blocking.giveBack(connection);
 			blocking.release();
 		}
-		else {
+		else if (connection.isOpen()) {
+			// The pool retired while the connection was lent; retiring may have closed it already.
 			connection.close();
 		}
 	}
@@ -240,8 +249,19 @@ public final class SharedPool {
 	}
 
 	private IllegalStateException unanswered(Duration timeout, Exception cause) {
-		return new IllegalStateException(
-				this.name + " (" + this.key.location() + ") did not answer PING within " + timeout + ": " + cause, cause);
+		return new IllegalStateException(this.name + " (" + this.key.location() + ") did not answer PING within "
+				+ timeout + ": " + cause + reason(cause), cause);
+	}
+
+	/**
+	 * Return the innermost message, such as {@code WRONGPASS ...}, when it says more than the outer one.
+	 */
+	private static String reason(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root != ex && root.getMessage() != null) ? " (" + root.getMessage() + ")" : "";
 	}
 
 	private PoolGeneration acquire() {
@@ -253,7 +273,7 @@ public final class SharedPool {
 			generation = this.current;
 			if (generation == null || !generation.tryAcquire()) {
 				if (this.retired) {
-					throw new IllegalStateException("Redis pool '" + this.name + "' is closed: its clients have shut down");
+					throw new PoolClosedException(this.name, PoolKey.endpoint(this.definition.uri()), null);
 				}
 				generation = open();
 				generation.tryAcquire();
