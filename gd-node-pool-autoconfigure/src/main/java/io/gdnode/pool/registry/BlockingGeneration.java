@@ -3,10 +3,8 @@ package io.gdnode.pool.registry;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
@@ -20,7 +18,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
  */
 final class BlockingGeneration extends PoolGeneration {
 
-	private final RedisClient client;
+	private final ConnectionOpener opener;
 
 	private final RedisCodec<?, ?> codec;
 
@@ -30,17 +28,17 @@ final class BlockingGeneration extends PoolGeneration {
 
 	private final PoolDefinition definition;
 
-	private final GenericObjectPool<StatefulRedisConnection<?, ?>> pool;
+	private final GenericObjectPool<StatefulConnection<?, ?>> pool;
 
-	private volatile StatefulRedisConnection<?, ?> shared;
+	private volatile StatefulConnection<?, ?> shared;
 
 	/** Connections of this generation now open; read as one number, unlike the pool's active and idle. */
 	private final AtomicInteger open = new AtomicInteger();
 
-	BlockingGeneration(RedisClient client, RedisURI uri, RedisCodec<?, ?> codec, String name,
+	BlockingGeneration(ConnectionOpener opener, RedisURI uri, RedisCodec<?, ?> codec, String name,
 			PoolDefinition definition, PoolCounters counters) {
 		super(counters);
-		this.client = client;
+		this.opener = opener;
 		this.codec = codec;
 		this.uri = uri;
 		this.name = name;
@@ -48,8 +46,8 @@ final class BlockingGeneration extends PoolGeneration {
 		this.pool = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
 	}
 
-	private static GenericObjectPoolConfig<StatefulRedisConnection<?, ?>> config(PoolDefinition definition) {
-		GenericObjectPoolConfig<StatefulRedisConnection<?, ?>> config = new GenericObjectPoolConfig<>();
+	private static GenericObjectPoolConfig<StatefulConnection<?, ?>> config(PoolDefinition definition) {
+		GenericObjectPoolConfig<StatefulConnection<?, ?>> config = new GenericObjectPoolConfig<>();
 		config.setMaxTotal(definition.maxTotal());
 		config.setMaxIdle(definition.maxTotal());
 		config.setMinIdle(0);
@@ -60,8 +58,8 @@ final class BlockingGeneration extends PoolGeneration {
 		return config;
 	}
 
-	StatefulRedisConnection<?, ?> sharedConnection() {
-		StatefulRedisConnection<?, ?> connection = this.shared;
+	StatefulConnection<?, ?> sharedConnection() {
+		StatefulConnection<?, ?> connection = this.shared;
 		if (connection == null) {
 			synchronized (this) {
 				connection = this.shared;
@@ -74,14 +72,14 @@ final class BlockingGeneration extends PoolGeneration {
 		return connection;
 	}
 
-	StatefulRedisConnection<?, ?> borrow() {
+	StatefulConnection<?, ?> borrow() {
 		long start = System.nanoTime();
-		StatefulRedisConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
+		StatefulConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
 		this.counters.acquired(start);
 		return connection;
 	}
 
-	private StatefulRedisConnection<?, ?> borrowPooled() {
+	private StatefulConnection<?, ?> borrowPooled() {
 		try {
 			return this.pool.borrowObject();
 		}
@@ -102,12 +100,12 @@ final class BlockingGeneration extends PoolGeneration {
 			destroy(connection);
 		}
 		else {
-			this.pool.returnObject((StatefulRedisConnection<?, ?>) connection);
+			this.pool.returnObject(connection);
 		}
 	}
 
-	private StatefulRedisConnection<?, ?> connect() {
-		StatefulRedisConnection<?, ?> connection = this.client.connect(this.codec, this.uri);
+	private StatefulConnection<?, ?> connect() {
+		StatefulConnection<?, ?> connection = this.opener.open(this.codec, this.uri);
 		this.open.incrementAndGet();
 		this.counters.created.increment();
 		return connection;
@@ -147,7 +145,7 @@ final class BlockingGeneration extends PoolGeneration {
 	/**
 	 * Return the shared connection if it is open, without opening it.
 	 */
-	StatefulRedisConnection<?, ?> openSharedConnection() {
+	StatefulConnection<?, ?> openSharedConnection() {
 		return this.shared;
 	}
 
@@ -161,32 +159,32 @@ final class BlockingGeneration extends PoolGeneration {
 		if (this.pool != null) {
 			this.pool.close();
 		}
-		StatefulRedisConnection<?, ?> connection = this.shared;
+		StatefulConnection<?, ?> connection = this.shared;
 		if (connection != null) {
 			this.shared = null;
 			destroy(connection);
 		}
 	}
 
-	private final class ConnectionFactory extends BasePooledObjectFactory<StatefulRedisConnection<?, ?>> {
+	private final class ConnectionFactory extends BasePooledObjectFactory<StatefulConnection<?, ?>> {
 
 		@Override
-		public StatefulRedisConnection<?, ?> create() {
+		public StatefulConnection<?, ?> create() {
 			return connect();
 		}
 
 		@Override
-		public PooledObject<StatefulRedisConnection<?, ?>> wrap(StatefulRedisConnection<?, ?> connection) {
+		public PooledObject<StatefulConnection<?, ?>> wrap(StatefulConnection<?, ?> connection) {
 			return new DefaultPooledObject<>(connection);
 		}
 
 		@Override
-		public boolean validateObject(PooledObject<StatefulRedisConnection<?, ?>> pooled) {
+		public boolean validateObject(PooledObject<StatefulConnection<?, ?>> pooled) {
 			return pooled.getObject().isOpen();
 		}
 
 		@Override
-		public void destroyObject(PooledObject<StatefulRedisConnection<?, ?>> pooled) {
+		public void destroyObject(PooledObject<StatefulConnection<?, ?>> pooled) {
 			destroy(pooled.getObject());
 		}
 

@@ -2,7 +2,7 @@ package io.gdnode.pool.registry;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 
 /**
  * A claim on an open pool: while it is held, the pool's idle cleanup leaves the pool open.
@@ -25,7 +25,7 @@ public final class PoolLease implements AutoCloseable {
 	 * Return the pool's shared connection for plain commands, opening it on first use.
 	 * @return the shared connection, valid until this lease is closed
 	 */
-	public StatefulRedisConnection<?, ?> sharedConnection() {
+	public StatefulConnection<?, ?> sharedConnection() {
 		return this.generation.sharedConnection();
 	}
 

@@ -34,6 +34,8 @@ public final class LocalRedisServer implements AutoCloseable {
 			+ "and the sample start their own Redis servers on free loopback ports.";
 
 	private static final String HOST = "127.0.0.1";
+	/** Marks the sentinel configuration among the extra arguments of {@link #spawn}. */
+	private static final String SENTINEL_CONFIG = "<sentinel-config>";
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
 	private static final int IO_TIMEOUT_MILLIS = 5000;
 	// A freshly probed port can be taken by someone else before redis binds it; a few retries
@@ -45,6 +47,7 @@ public final class LocalRedisServer implements AutoCloseable {
 	private final Path directory;
 	private final Thread shutdownHook;
 	private final AtomicBoolean stopped = new AtomicBoolean();
+	private volatile int tlsPort;
 
 	private LocalRedisServer(Process process, int port, Path directory) {
 		this.process = process;
@@ -69,6 +72,42 @@ public final class LocalRedisServer implements AutoCloseable {
 	/** Returns a loopback port that nothing listens on now. */
 	public static int freeLoopbackPort() {
 		return freePort();
+	}
+
+	/**
+	 * Starts a standalone server that also listens for TLS on a second free port, with the given
+	 * PEM certificate, key and CA (clients need not present a certificate). The plain port stays
+	 * open for {@link #command}.
+	 */
+	public static LocalRedisServer startTls(Path certificate, Path key, Path caCertificate) {
+		int tlsPort = freePort();
+		LocalRedisServer server = launch(LocalRedisServer::freePort, List.of("--tls-port", String.valueOf(tlsPort),
+				"--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(), "--tls-ca-cert-file",
+				caCertificate.toString(), "--tls-auth-clients", "no"));
+		server.tlsPort = tlsPort;
+		return server;
+	}
+
+	/**
+	 * Starts a standalone server with extra {@code redis-server} arguments, such as
+	 * {@code --cluster-enabled yes} or {@code --appendfsync always}.
+	 */
+	public static LocalRedisServer startWith(String... arguments) {
+		return launch(LocalRedisServer::freePort, List.of(arguments));
+	}
+
+	/**
+	 * Starts a Sentinel ({@code redis-server <config> --sentinel}) that monitors {@code master}
+	 * under the given name with a quorum of 2, takes it as down after {@code downAfter} without an
+	 * answer, and may fail over again after {@code failoverTimeout}.
+	 */
+	public static LocalRedisServer startSentinel(String masterName, LocalRedisServer master, Duration downAfter,
+			Duration failoverTimeout) {
+		String config = "sentinel monitor " + masterName + " " + HOST + " " + master.port() + " 2\n"
+				+ "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis() + "\n"
+				+ "sentinel failover-timeout " + masterName + " " + failoverTimeout.toMillis() + "\n"
+				+ "sentinel parallel-syncs " + masterName + " 1\n";
+		return launch(LocalRedisServer::freePort, List.of(SENTINEL_CONFIG, config));
 	}
 
 	/** Starts a replica of {@code master} and waits until its link to the master is up. */
@@ -111,6 +150,30 @@ public final class LocalRedisServer implements AutoCloseable {
 	/** The TCP port the server listens on. */
 	public int port() {
 		return this.port;
+	}
+
+	/** The TLS port, for a server from {@link #startTls}. */
+	public int tlsPort() {
+		if (this.tlsPort == 0) {
+			throw new IllegalStateException("Port " + this.port + " was not started with TLS");
+		}
+		return this.tlsPort;
+	}
+
+	/** Kills the process with SIGKILL, as a crash would, without waiting for it to save or say goodbye. */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** The temp directory of this server, where extra files such as a sentinel config may go. */
+	public Path workingDirectory() {
+		return this.directory;
 	}
 
 	/** A {@code redis://} URL for database 0. */
@@ -224,8 +287,16 @@ public final class LocalRedisServer implements AutoCloseable {
 		Path directory = null;
 		try {
 			directory = Files.createTempDirectory("local-redis-");
+			List<String> command = new ArrayList<>(List.of(binary()));
+			int sentinel = extraArgs.indexOf(SENTINEL_CONFIG);
+			if (sentinel >= 0) {
+				// A sentinel rewrites its configuration file, which must come first on the command line.
+				Path config = Files.writeString(directory.resolve("sentinel.conf"), extraArgs.get(sentinel + 1));
+				command.addAll(List.of(config.toString(), "--sentinel"));
+				extraArgs = new ArrayList<>(extraArgs.subList(0, sentinel));
+			}
 			// --repl-diskless-sync-delay 0: Redis otherwise waits 5 s before syncing each new replica.
-			List<String> command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", HOST,
+			command.addAll(List.of("--port", String.valueOf(port), "--bind", HOST,
 					"--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--dir",
 					directory.toString(), "--logfile", "", "--repl-diskless-sync-delay", "0"));
 			command.addAll(extraArgs);

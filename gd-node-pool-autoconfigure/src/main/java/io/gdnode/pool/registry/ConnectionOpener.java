@@ -1,0 +1,121 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+
+/**
+ * How a pool opens its connections, one strategy per {@link PoolTopology topology}: to one Redis,
+ * to a master and its replicas (listed, discovered or found through Sentinel), or to a Redis
+ * Cluster. The pool generations use it without knowing which; every connection it opens is named
+ * after the pool, and a failure to connect says which pool, where, and for TLS why.
+ */
+abstract class ConnectionOpener {
+
+	private final String poolName;
+
+	private final String location;
+
+	ConnectionOpener(String poolName, String location) {
+		this.poolName = poolName;
+		this.location = location;
+	}
+
+	/**
+	 * Create the opener for a definition: the client it owns costs no threads, since the event
+	 * loops are shared.
+	 * @param definition what the pool connects to
+	 * @param uri the URI of every connection: credentials, database, TLS, timeout and client name
+	 * @param name the pool name
+	 * @param location where the pool connects, without a password
+	 * @param resources the shared event loops
+	 * @param options the client options every topology uses
+	 */
+	static ConnectionOpener create(PoolDefinition definition, RedisURI uri, String name, String location,
+			ClientResources resources, ClientOptions options) {
+		ClientOptions withTls = (definition.tls() != null)
+				? options.mutate().sslOptions(definition.tls().options()).build() : options;
+		PoolTopology topology = definition.topology();
+		return switch (topology.kind()) {
+			case STANDALONE -> new StandaloneOpener(uri, name, location, resources, withTls);
+			case REPLICAS, DISCOVERED, SENTINEL -> new MasterReplicaOpener(uri, topology, name, location, resources,
+					withTls);
+			case CLUSTER -> new ClusterOpener(uri, topology, name, location, resources, withTls);
+		};
+	}
+
+	/**
+	 * Open a connection, blocking until it is open.
+	 * @throws io.lettuce.core.RedisConnectionException naming the pool and the cause when it could not
+	 */
+	final <K, V> StatefulConnection<K, V> open(RedisCodec<K, V> codec, RedisURI uri) {
+		try {
+			return openAsync(codec, uri).join();
+		}
+		catch (CompletionException ex) {
+			throw failure((ex.getCause() != null) ? ex.getCause() : ex);
+		}
+	}
+
+	/**
+	 * Open a connection without blocking; a failure names the pool and the cause.
+	 */
+	final <K, V> CompletableFuture<StatefulConnection<K, V>> openAsync(RedisCodec<K, V> codec, RedisURI uri) {
+		CompletableFuture<StatefulConnection<K, V>> connecting;
+		try {
+			connecting = connect(codec, uri, false);
+		}
+		catch (RuntimeException ex) {
+			connecting = CompletableFuture.failedFuture(ex);
+		}
+		return connecting.exceptionallyCompose((ex) -> CompletableFuture.failedFuture(failure(ex)));
+	}
+
+	/**
+	 * Open a connection for a health check: like {@link #openAsync}, except that reads of a pool
+	 * that falls back to the master go to replicas only, so the check tells whether replicas answer.
+	 */
+	final <K, V> CompletableFuture<StatefulConnection<K, V>> openProbe(RedisCodec<K, V> codec, RedisURI uri) {
+		return connect(codec, uri, true).exceptionallyCompose((ex) -> CompletableFuture.failedFuture(failure(ex)));
+	}
+
+	private RuntimeException failure(Throwable ex) {
+		return ConnectFailure.describe(this.poolName, this.location, ex);
+	}
+
+	/**
+	 * Open a connection of the topology.
+	 * @param probe whether the connection is for a health check
+	 */
+	abstract <K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri,
+			boolean probe);
+
+	/**
+	 * Open a connection for a subscription, which the caller closes.
+	 */
+	abstract StatefulRedisPubSubConnection<?, ?> openPubSub(RedisCodec<?, ?> codec, RedisURI uri);
+
+	/**
+	 * Send a PING on a connection of this topology.
+	 */
+	abstract CompletableFuture<String> ping(StatefulConnection<?, ?> connection);
+
+	/**
+	 * Return the servers the pool talks to, with their roles, as far as known without asking Redis.
+	 */
+	abstract List<PoolNode> nodes();
+
+	/**
+	 * Close the client and every connection it still has.
+	 */
+	abstract void shutdown(Duration timeout);
+
+}

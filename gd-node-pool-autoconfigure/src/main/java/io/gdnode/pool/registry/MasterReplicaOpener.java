@@ -1,0 +1,127 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.masterreplica.MasterReplica;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+
+/**
+ * Opens Lettuce master/replica connections: writes go to the master, reads where the topology
+ * says. The master and replicas are a configured list, the replicas the master reports, or what
+ * the sentinels say, in which case the connections follow a failover to the promoted replica.
+ */
+final class MasterReplicaOpener extends ConnectionOpener {
+
+	private final RedisClient client;
+
+	private final PoolTopology topology;
+
+	MasterReplicaOpener(RedisURI uri, PoolTopology topology, String name, String location, ClientResources resources,
+			ClientOptions options) {
+		super(name, location);
+		this.client = RedisClient.create(resources);
+		this.client.setOptions(options);
+		this.topology = topology;
+	}
+
+	@Override
+	<K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
+		ReadFrom reads = ReplicaReads.of((probe && this.topology.reads() == PoolTopology.Reads.REPLICAS_THEN_MASTER)
+				? PoolTopology.Reads.REPLICAS : this.topology.reads());
+		CompletableFuture<? extends StatefulRedisConnection<K, V>> connecting = switch (this.topology.kind()) {
+			case SENTINEL, DISCOVERED -> MasterReplica.connectAsync(this.client, codec, target(uri));
+			default -> MasterReplica.connectAsync(this.client, codec, nodes(uri));
+		};
+		return connecting.thenApply((connection) -> {
+			((StatefulRedisMasterReplicaConnection<K, V>) connection).setReadFrom(reads);
+			return connection;
+		});
+	}
+
+	/**
+	 * Return the master and the replicas, each with the credentials, database and TLS of the pool.
+	 */
+	private List<RedisURI> nodes(RedisURI uri) {
+		List<RedisURI> nodes = new ArrayList<>();
+		nodes.add(at(uri, this.topology.master()));
+		for (String replica : this.topology.nodes()) {
+			nodes.add(at(uri, replica));
+		}
+		return nodes;
+	}
+
+	/**
+	 * Return the URI that finds the master: the master itself, or the sentinels.
+	 */
+	private RedisURI target(RedisURI uri) {
+		if (this.topology.kind() != PoolTopology.Kind.SENTINEL) {
+			return at(uri, this.topology.master());
+		}
+		RedisURI.Builder builder = RedisURI.builder(uri).withSentinelMasterId(this.topology.master());
+		for (String sentinel : this.topology.nodes()) {
+			RedisURI address = RedisURI.create("redis://" + sentinel);
+			if (this.topology.sentinelPassword() != null) {
+				builder.withSentinel(address.getHost(), address.getPort(),
+						String.valueOf(this.topology.sentinelPassword()));
+			}
+			else {
+				builder.withSentinel(address.getHost(), address.getPort());
+			}
+		}
+		return builder.build();
+	}
+
+	static RedisURI at(RedisURI uri, String address) {
+		RedisURI parsed = RedisURI.create("redis://" + address);
+		return RedisURI.builder(uri).withHost(parsed.getHost()).withPort(parsed.getPort()).build();
+	}
+
+	@Override
+	StatefulRedisPubSubConnection<?, ?> openPubSub(RedisCodec<?, ?> codec, RedisURI uri) {
+		// Messages published anywhere reach the master's subscribers: subscribe on the master.
+		return this.client.connectPubSub(codec, target(uri));
+	}
+
+	/**
+	 * Send an ECHO rather than a PING: Lettuce routes ECHO as a read, PING as a write, and a slave
+	 * pool's check is about whether its reads are answered.
+	 */
+	@Override
+	@SuppressWarnings("unchecked")
+	CompletableFuture<String> ping(StatefulConnection<?, ?> connection) {
+		return ((StatefulRedisConnection<String, String>) connection).async().echo("PONG").toCompletableFuture();
+	}
+
+	@Override
+	List<PoolNode> nodes() {
+		List<PoolNode> nodes = new ArrayList<>();
+		switch (this.topology.kind()) {
+			case SENTINEL -> this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "sentinel")));
+			case DISCOVERED -> nodes.add(new PoolNode(this.topology.master(), "master"));
+			default -> {
+				nodes.add(new PoolNode(this.topology.master(), "master"));
+				this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "replica")));
+			}
+		}
+		return nodes;
+	}
+
+	@Override
+	void shutdown(Duration timeout) {
+		this.client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+}
