@@ -2,6 +2,7 @@ package io.gdnode.pool.registry;
 
 import java.security.cert.CertificateException;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -36,7 +37,32 @@ final class ConnectFailure {
 	}
 
 	private static String reason(String location, Throwable failure) {
-		boolean tls = location.startsWith("rediss://");
+		boolean tls = location.startsWith("rediss");
+		String specific = tlsReason(failure);
+		if (specific != null) {
+			return specific;
+		}
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SSLException && tls) {
+				return "the TLS handshake failed: " + cause.getMessage();
+			}
+		}
+		String cause = rootMessage(failure);
+		String lower = cause.toLowerCase(Locale.ROOT);
+		if (tls && failure instanceof TimeoutException) {
+			return cause + ", the TLS handshake unanswered. If that port does not speak TLS, use a redis:// URL";
+		}
+		if (!tls && (lower.contains("connection closed") || lower.contains("connection reset"))) {
+			return "the server closed the connection during the handshake (" + cause
+					+ "). If that port speaks TLS, use a rediss:// URL";
+		}
+		return cause;
+	}
+
+	/**
+	 * Return the reason for the usual TLS mistakes, or {@code null} when it is none of them.
+	 */
+	private static String tlsReason(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
 			if (cause.getClass().getSimpleName().equals("NotSslRecordException")) {
@@ -52,16 +78,8 @@ final class ConnectFailure {
 				return "the server's TLS certificate is not trusted. Set redis.<role>.ssl.bundle to an SSL bundle "
 						+ "whose truststore holds the CA that signed it";
 			}
-			if (cause instanceof SSLException && tls) {
-				return "the TLS handshake failed: " + cause.getMessage();
-			}
 		}
-		String cause = rootMessage(failure);
-		if (!tls && cause.toLowerCase(Locale.ROOT).contains("connection closed")) {
-			return "the server closed the connection during the handshake (" + cause
-					+ "). If that port speaks TLS, use a rediss:// URL";
-		}
-		return cause;
+		return null;
 	}
 
 	private static String rootMessage(Throwable failure) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
@@ -23,6 +25,8 @@ abstract class ConnectionOpener {
 	private final String poolName;
 
 	private final String location;
+
+	private Duration bound = Duration.ofSeconds(10);
 
 	ConnectionOpener(String poolName, String location) {
 		this.poolName = poolName;
@@ -44,12 +48,17 @@ abstract class ConnectionOpener {
 		ClientOptions withTls = (definition.tls() != null)
 				? options.mutate().sslOptions(definition.tls().options()).build() : options;
 		PoolTopology topology = definition.topology();
-		return switch (topology.kind()) {
+		ConnectionOpener opener = switch (topology.kind()) {
 			case STANDALONE -> new StandaloneOpener(uri, name, location, resources, withTls);
 			case REPLICAS, DISCOVERED, SENTINEL -> new MasterReplicaOpener(uri, topology, name, location, resources,
 					withTls);
 			case CLUSTER -> new ClusterOpener(uri, topology, name, location, resources, withTls);
 		};
+		// Lettuce bounds the TCP connect by the connect timeout but the handshake (TLS, HELLO) by the
+		// command timeout; a topology connects to a few servers, one after another.
+		opener.bound = (topology.kind() == PoolTopology.Kind.STANDALONE) ? definition.connectTimeout()
+				: definition.connectTimeout().multipliedBy(2);
+		return opener;
 	}
 
 	/**
@@ -61,7 +70,8 @@ abstract class ConnectionOpener {
 			return openAsync(codec, uri).join();
 		}
 		catch (CompletionException ex) {
-			throw failure((ex.getCause() != null) ? ex.getCause() : ex);
+			// openAsync has described the failure already.
+			throw (ex.getCause() instanceof RuntimeException described) ? described : ex;
 		}
 	}
 
@@ -69,14 +79,7 @@ abstract class ConnectionOpener {
 	 * Open a connection without blocking; a failure names the pool and the cause.
 	 */
 	final <K, V> CompletableFuture<StatefulConnection<K, V>> openAsync(RedisCodec<K, V> codec, RedisURI uri) {
-		CompletableFuture<StatefulConnection<K, V>> connecting;
-		try {
-			connecting = connect(codec, uri, false);
-		}
-		catch (RuntimeException ex) {
-			connecting = CompletableFuture.failedFuture(ex);
-		}
-		return connecting.exceptionallyCompose((ex) -> CompletableFuture.failedFuture(failure(ex)));
+		return bounded(codec, uri, false);
 	}
 
 	/**
@@ -84,7 +87,33 @@ abstract class ConnectionOpener {
 	 * that falls back to the master go to replicas only, so the check tells whether replicas answer.
 	 */
 	final <K, V> CompletableFuture<StatefulConnection<K, V>> openProbe(RedisCodec<K, V> codec, RedisURI uri) {
-		return connect(codec, uri, true).exceptionallyCompose((ex) -> CompletableFuture.failedFuture(failure(ex)));
+		return bounded(codec, uri, true);
+	}
+
+	/**
+	 * Connect within the bound, closing a connection that completes after the caller gave up.
+	 */
+	private <K, V> CompletableFuture<StatefulConnection<K, V>> bounded(RedisCodec<K, V> codec, RedisURI uri,
+			boolean probe) {
+		CompletableFuture<StatefulConnection<K, V>> result = new CompletableFuture<>();
+		CompletableFuture<StatefulConnection<K, V>> connecting;
+		try {
+			connecting = connect(codec, uri, probe);
+		}
+		catch (RuntimeException ex) {
+			connecting = CompletableFuture.failedFuture(ex);
+		}
+		connecting.whenComplete((connection, ex) -> {
+			if (ex != null) {
+				result.completeExceptionally(failure(ex));
+			}
+			else if (!result.complete(connection)) {
+				connection.closeAsync();
+			}
+		});
+		result.orTimeout(this.bound.toMillis(), TimeUnit.MILLISECONDS);
+		return result.exceptionallyCompose((ex) -> CompletableFuture.failedFuture((ex instanceof TimeoutException)
+				? failure(new TimeoutException("not connected within " + this.bound)) : ex));
 	}
 
 	private RuntimeException failure(Throwable ex) {
