@@ -70,7 +70,17 @@ final class MasterReplicaOpener extends ConnectionOpener {
 		if (this.topology.kind() != PoolTopology.Kind.SENTINEL) {
 			return at(uri, this.topology.master());
 		}
-		RedisURI.Builder builder = RedisURI.builder(uri).withSentinelMasterId(this.topology.master());
+		// A builder copied from a URI with a host refuses sentinels: copy what the data nodes need.
+		RedisURI.Builder builder = RedisURI.builder()
+			.withSentinelMasterId(this.topology.master())
+			.withDatabase(uri.getDatabase())
+			.withSsl(uri.isSsl())
+			.withVerifyPeer(uri.getVerifyMode())
+			.withTimeout(uri.getTimeout())
+			.withClientName(uri.getClientName());
+		if (uri.getPassword() != null) {
+			builder.withAuthentication(uri.getUsername(), uri.getPassword());
+		}
 		for (String sentinel : this.topology.nodes()) {
 			RedisURI address = RedisURI.create("redis://" + sentinel);
 			if (this.topology.sentinelPassword() != null) {
