@@ -48,7 +48,10 @@ final class ClusterOpener extends ConnectionOpener {
 
 	@Override
 	<K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
-		return this.client.connectAsync(codec).thenApply((connection) -> {
+		// A new client learns the cluster's partitions first, without blocking the caller.
+		CompletableFuture<Void> partitions = this.connected ? CompletableFuture.completedFuture(null)
+				: this.client.refreshPartitionsAsync().toCompletableFuture();
+		return partitions.thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
 			connection.setReadFrom(ReplicaReads.of(this.topology.reads()));
 			this.connected = true;
 			return connection;
