@@ -1,20 +1,35 @@
 package io.gdnode.pool.topology;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.gdnode.pool.actuate.RolePoolHealthIndicator;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.autoconfigure.RedisPoolsHealthContributorAutoConfiguration;
+import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
+import io.gdnode.pool.connection.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.PoolNode;
 import io.gdnode.pool.registry.PoolStats;
+import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -122,6 +137,66 @@ class ReplicaTopologyTests {
 			assertThat(calls(this.master, "get")).isZero();
 			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").topology()).isEqualTo("discovered");
 		});
+	}
+
+	@Test
+	void applicationsShareOneSlavePoolAndIdleCleanupClosesItsConnectionsOnEveryServer() {
+		this.contextRunner.withPropertyValues("redis.timeout.idle=300ms", "redis.cleanup.interval=100ms")
+			.run((context) -> {
+				writeKeys(context);
+				this.contextRunner.run((other) -> {
+					readKeys(other);
+					assertThat(slavePool(other)).isSameAs(slavePool(context));
+					assertThat(slavePool(context).stats().clients()).isEqualTo(2);
+				});
+				readKeys(context);
+				SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> registry.getOpenPool("slave") == null);
+				for (LocalRedisServer server : List.of(this.master, this.first, this.second)) {
+					assertThat(server.clientsNamed("replica-test-slave")).as("port " + server.port()).isZero();
+				}
+				readKeys(context);
+				assertThat(registry.getOpenPool("slave")).isNotNull();
+			});
+	}
+
+	@Test
+	void metersAndHealthShowTheServersOfEachPoolAndTheirRole() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, RedisPoolsMetricsAutoConfiguration.class,
+					RedisPoolsHealthContributorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+			.withPropertyValues("redis.health.timeout=1s")
+			.run((context) -> {
+				writeKeys(context);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(nodes(meters, "slave", "replica")).isEqualTo(2);
+				assertThat(nodes(meters, "slave", "master")).isEqualTo(1);
+				assertThat(meters.get("redis.pool.nodes").tags("pool", "slave").meters())
+					.allSatisfy((meter) -> assertThat(meter.getId().getTag("topology")).isEqualTo("replicas"));
+				assertThat(nodes(meters, "master", "standalone")).isEqualTo(1);
+				HealthEndpoint health = context.getBean(HealthEndpoint.class);
+				IndicatedHealthDescriptor slave = (IndicatedHealthDescriptor) health.healthForPath("redis", "slave");
+				assertThat(slave.getStatus()).isEqualTo(Status.UP);
+				assertThat(slave.getDetails()).containsEntry("topology", "replicas");
+				assertThat(slave.getDetails().get("nodes")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(3);
+				this.first.close();
+				assertThat(health.healthForPath("redis", "slave").getStatus()).isEqualTo(Status.UP);
+				this.second.close();
+				// Reads would still be answered, by the master: the slave role is degraded, not down.
+				assertThat(health.healthForPath("redis", "slave").getStatus())
+					.isEqualTo(RolePoolHealthIndicator.DEGRADED);
+				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			});
+	}
+
+	private static double nodes(MeterRegistry meters, String pool, String nodeRole) {
+		return meters.get("redis.pool.nodes").tags("pool", pool, "node_role", nodeRole).gauge().value();
+	}
+
+	private static SharedPool slavePool(ApplicationContext context) {
+		return context.getBean("slaveRedisConnectionFactory", RoleConnectionFactory.class).getSyncPool();
 	}
 
 	private void writeKeys(ApplicationContext context) {
