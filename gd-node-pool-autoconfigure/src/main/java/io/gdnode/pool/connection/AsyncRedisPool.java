@@ -49,20 +49,20 @@ public class AsyncRedisPool implements DisposableBean {
 		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> {
 			if (!(c instanceof StatefulRedisConnection<String, String> redis)) {
 				throw new UnsupportedOperationException("The async pool '" + this.pool.getName()
-						+ "' talks to a Redis Cluster: use executeOnCluster(...)");
+						+ "' talks to a Redis Cluster: use executeOnAnyTopology(...)");
 			}
 			return commands.apply(redis.async());
 		}));
 	}
 
 	/**
-	 * Like {@link #execute}, with the commands every topology offers, a Redis Cluster included:
-	 * on a cluster each command goes to the node that holds its key.
+	 * Like {@link #execute}, with the commands every topology offers, a Redis Cluster included
+	 * (where {@link #execute} fails): on a cluster each command goes to the node that holds its key.
 	 * @param <T> the result type
 	 * @param commands the commands to run, returning the stage that completes when they are done
 	 * @return the result
 	 */
-	public <T> CompletableFuture<T> executeOnCluster(
+	public <T> CompletableFuture<T> executeOnAnyTopology(
 			Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
 		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> commands.apply(
 				(c instanceof StatefulRedisConnection<String, String> redis) ? redis.async()

@@ -113,7 +113,7 @@ abstract class ConnectionOpener {
 		});
 		result.orTimeout(this.bound.toMillis(), TimeUnit.MILLISECONDS);
 		return result.exceptionallyCompose((ex) -> CompletableFuture.failedFuture((ex instanceof TimeoutException)
-				? failure(new TimeoutException("not connected within " + this.bound)) : ex));
+				? failure(new TimeoutException("not connected within " + this.bound.toMillis() + " ms")) : ex));
 	}
 
 	private RuntimeException failure(Throwable ex) {

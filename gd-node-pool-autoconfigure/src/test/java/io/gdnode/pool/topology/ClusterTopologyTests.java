@@ -72,7 +72,7 @@ class ClusterTopologyTests {
 					assertThat(connection.clusterGetNodes()).hasSize(6);
 				}
 				String async = context.getBean(AsyncRedisPool.class)
-					.executeOnCluster((commands) -> commands.get("key-1"))
+					.executeOnAnyTopology((commands) -> commands.get("key-1"))
 					.get();
 				assertThat(async).isEqualTo("value-1");
 				PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
