@@ -31,9 +31,9 @@ final class ClusterOpener extends ConnectionOpener {
 
 	private volatile boolean connected;
 
-	ClusterOpener(RedisURI uri, PoolTopology topology, String name, String location, ClientResources resources,
-			ClientOptions options) {
-		super(name, location);
+	ClusterOpener(RedisURI uri, PoolTopology topology, String name, String location, Duration bound,
+			ClientResources resources, ClientOptions options) {
+		super(name, location, bound);
 		this.topology = topology;
 		List<RedisURI> seeds = topology.nodes().stream().map((node) -> MasterReplicaOpener.at(uri, node)).toList();
 		this.client = RedisClusterClient.create(resources, seeds);

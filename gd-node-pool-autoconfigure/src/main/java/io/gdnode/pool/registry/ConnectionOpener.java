@@ -26,11 +26,15 @@ abstract class ConnectionOpener {
 
 	private final String location;
 
-	private Duration bound = Duration.ofSeconds(10);
+	private final Duration bound;
 
-	ConnectionOpener(String poolName, String location) {
+	/**
+	 * @param bound the longest opening a connection may take, handshake included
+	 */
+	ConnectionOpener(String poolName, String location, Duration bound) {
 		this.poolName = poolName;
 		this.location = location;
+		this.bound = bound;
 	}
 
 	/**
@@ -48,17 +52,16 @@ abstract class ConnectionOpener {
 		ClientOptions withTls = (definition.tls() != null)
 				? options.mutate().sslOptions(definition.tls().options()).build() : options;
 		PoolTopology topology = definition.topology();
-		ConnectionOpener opener = switch (topology.kind()) {
-			case STANDALONE -> new StandaloneOpener(uri, name, location, resources, withTls);
-			case REPLICAS, DISCOVERED, SENTINEL -> new MasterReplicaOpener(uri, topology, name, location, resources,
-					withTls);
-			case CLUSTER -> new ClusterOpener(uri, topology, name, location, resources, withTls);
-		};
 		// Lettuce bounds the TCP connect by the connect timeout but the handshake (TLS, HELLO) by the
 		// command timeout; a topology connects to a few servers, one after another.
-		opener.bound = (topology.kind() == PoolTopology.Kind.STANDALONE) ? definition.connectTimeout()
+		Duration bound = (topology.kind() == PoolTopology.Kind.STANDALONE) ? definition.connectTimeout()
 				: definition.connectTimeout().multipliedBy(2);
-		return opener;
+		return switch (topology.kind()) {
+			case STANDALONE -> new StandaloneOpener(uri, name, location, bound, resources, withTls);
+			case REPLICAS, DISCOVERED, SENTINEL -> new MasterReplicaOpener(uri, topology, name, location, bound,
+					resources, withTls);
+			case CLUSTER -> new ClusterOpener(uri, topology, name, location, bound, resources, withTls);
+		};
 	}
 
 	/**

@@ -29,9 +29,9 @@ final class MasterReplicaOpener extends ConnectionOpener {
 
 	private final PoolTopology topology;
 
-	MasterReplicaOpener(RedisURI uri, PoolTopology topology, String name, String location, ClientResources resources,
-			ClientOptions options) {
-		super(name, location);
+	MasterReplicaOpener(RedisURI uri, PoolTopology topology, String name, String location, Duration bound,
+			ClientResources resources, ClientOptions options) {
+		super(name, location, bound);
 		this.client = RedisClient.create(resources);
 		this.client.setOptions(options);
 		this.topology = topology;
@@ -41,12 +41,11 @@ final class MasterReplicaOpener extends ConnectionOpener {
 	<K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
 		ReadFrom reads = ReplicaReads.of((probe && this.topology.reads() == PoolTopology.Reads.REPLICAS_THEN_MASTER)
 				? PoolTopology.Reads.REPLICAS : this.topology.reads());
-		CompletableFuture<? extends StatefulRedisConnection<K, V>> connecting = switch (this.topology.kind()) {
-			case SENTINEL, DISCOVERED -> MasterReplica.connectAsync(this.client, codec, target(uri));
-			default -> MasterReplica.connectAsync(this.client, codec, nodes(uri));
-		};
+		CompletableFuture<StatefulRedisMasterReplicaConnection<K, V>> connecting = (this.topology
+			.kind() == PoolTopology.Kind.REPLICAS) ? MasterReplica.connectAsync(this.client, codec, nodes(uri))
+					: MasterReplica.connectAsync(this.client, codec, target(uri));
 		return connecting.thenApply((connection) -> {
-			((StatefulRedisMasterReplicaConnection<K, V>) connection).setReadFrom(reads);
+			connection.setReadFrom(reads);
 			return connection;
 		});
 	}

@@ -23,8 +23,9 @@ final class StandaloneOpener extends ConnectionOpener {
 
 	private final String address;
 
-	StandaloneOpener(RedisURI uri, String name, String location, ClientResources resources, ClientOptions options) {
-		super(name, location);
+	StandaloneOpener(RedisURI uri, String name, String location, Duration bound, ClientResources resources,
+			ClientOptions options) {
+		super(name, location, bound);
 		this.client = RedisClient.create(resources);
 		this.client.setOptions(options);
 		this.address = uri.getHost() + ":" + uri.getPort();

@@ -171,11 +171,6 @@ public final class LocalRedisServer implements AutoCloseable {
 		}
 	}
 
-	/** The temp directory of this server, where extra files such as a sentinel config may go. */
-	public Path workingDirectory() {
-		return this.directory;
-	}
-
 	/** A {@code redis://} URL for database 0. */
 	public String url() {
 		return "redis://" + HOST + ":" + this.port;
