@@ -52,7 +52,7 @@ final class ClusterOpener extends ConnectionOpener {
 		CompletableFuture<Void> partitions = this.connected ? CompletableFuture.completedFuture(null)
 				: this.client.refreshPartitionsAsync().toCompletableFuture();
 		return partitions.thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
-			connection.setReadFrom(ReplicaReads.of(this.topology.reads()));
+			connection.setReadFrom(ReplicaReads.of(this.topology.reads(), null));
 			this.connected = true;
 			return connection;
 		});

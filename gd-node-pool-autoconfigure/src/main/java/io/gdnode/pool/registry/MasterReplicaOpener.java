@@ -29,6 +29,9 @@ final class MasterReplicaOpener extends ConnectionOpener {
 
 	private final PoolTopology topology;
 
+	/** The master and replicas as the pool's connections last saw them, {@code null} before any read. */
+	private volatile List<PoolNode> seen;
+
 	MasterReplicaOpener(RedisURI uri, PoolTopology topology, String name, String location, Duration bound,
 			ClientResources resources, ClientOptions options) {
 		super(name, location, bound);
@@ -40,7 +43,7 @@ final class MasterReplicaOpener extends ConnectionOpener {
 	@Override
 	<K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
 		ReadFrom reads = ReplicaReads.of((probe && this.topology.reads() == PoolTopology.Reads.REPLICAS_THEN_MASTER)
-				? PoolTopology.Reads.REPLICAS : this.topology.reads());
+				? PoolTopology.Reads.REPLICAS : this.topology.reads(), (nodes) -> this.seen = nodes);
 		CompletableFuture<StatefulRedisMasterReplicaConnection<K, V>> connecting = (this.topology
 			.kind() == PoolTopology.Kind.REPLICAS) ? MasterReplica.connectAsync(this.client, codec, nodes(uri))
 					: MasterReplica.connectAsync(this.client, codec, target(uri));
@@ -114,16 +117,23 @@ final class MasterReplicaOpener extends ConnectionOpener {
 		return ((StatefulRedisConnection<String, String>) connection).async().echo("PONG").toCompletableFuture();
 	}
 
+	/**
+	 * Return the master and replicas as the pool's connections last saw them (reads and health
+	 * checks refresh that view), or as configured before any read; and the sentinels.
+	 */
 	@Override
 	List<PoolNode> nodes() {
 		List<PoolNode> nodes = new ArrayList<>();
-		switch (this.topology.kind()) {
-			case SENTINEL -> this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "sentinel")));
-			case DISCOVERED -> nodes.add(new PoolNode(this.topology.master(), "master"));
-			default -> {
-				nodes.add(new PoolNode(this.topology.master(), "master"));
-				this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "replica")));
-			}
+		if (this.topology.kind() == PoolTopology.Kind.SENTINEL) {
+			this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "sentinel")));
+		}
+		List<PoolNode> seen = this.seen;
+		if (seen != null) {
+			nodes.addAll(seen);
+		}
+		else if (this.topology.kind() != PoolTopology.Kind.SENTINEL) {
+			nodes.add(new PoolNode(this.topology.master(), "master"));
+			this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "replica")));
 		}
 		return nodes;
 	}

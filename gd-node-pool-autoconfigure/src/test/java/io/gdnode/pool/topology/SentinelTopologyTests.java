@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.PoolNode;
 import io.gdnode.pool.registry.PoolStats;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -83,6 +84,10 @@ class SentinelTopologyTests {
 				assertThat(stats.topology()).isEqualTo("sentinel");
 				assertThat(stats.endpoint()).startsWith("redis-sentinel://").endsWith("#" + MASTER_NAME);
 				assertThat(stats.nodes()).hasSize(3).allMatch((node) -> node.role().equals("sentinel"));
+				// Reads show the pool which master and replicas the sentinels gave it.
+				assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).contains(
+						new PoolNode("127.0.0.1:" + this.master.port(), "master"),
+						new PoolNode("127.0.0.1:" + this.replica.port(), "replica"));
 
 				this.master.kill();
 				long killed = System.nanoTime();
@@ -106,6 +111,9 @@ class SentinelTopologyTests {
 					assertThat(this.replica.command("GET", "key-" + key)).as("key-" + key).isEqualTo(String.valueOf(key));
 				}
 				assertThat(reads.opsForValue().get("key-" + (next - 1))).isEqualTo(String.valueOf(next - 1));
+				assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes())
+					.contains(new PoolNode("127.0.0.1:" + this.replica.port(), "master"))
+					.doesNotContain(new PoolNode("127.0.0.1:" + this.master.port(), "master"));
 			});
 	}
 
