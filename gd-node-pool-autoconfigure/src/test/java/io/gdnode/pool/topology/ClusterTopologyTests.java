@@ -25,8 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The master and slave roles over a real six-node Redis Cluster (three masters, three replicas)
  * created with {@code redis-cli --cluster create}: keys across all slots are written and read,
- * slave reads come from replicas, and after {@code kill -9} of a master writes resume on its
- * promoted replica within the bound.
+ * slave reads come from replicas, keys keep working while slots move to another master, and after
+ * {@code kill -9} of a master writes resume on its promoted replica within the bound.
  */
 class ClusterTopologyTests {
 
@@ -48,7 +48,7 @@ class ClusterTopologyTests {
 	}
 
 	@Test
-	void keysAcrossAllSlotsAreWrittenAndReadAndWritesResumeAfterAFailover() {
+	void keysAcrossAllSlotsAreWrittenAndReadAndFollowReshardingAndFailover() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
 			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=1s",
 					"redis.timeout.connect=1s", "redis.client.name=cluster-test")
@@ -79,6 +79,15 @@ class ClusterTopologyTests {
 				assertThat(stats.topology()).isEqualTo("cluster");
 				assertThat(stats.nodes()).hasSize(6);
 				assertThat(stats.nodes().stream().filter((node) -> node.role().equals("master"))).hasSize(3);
+
+				// Resharding: keys move to another master; the pool follows the redirections.
+				long before = dbSize(masters.get(1));
+				this.cluster.reshard(masters.get(0), masters.get(1), 1000);
+				assertThat(dbSize(masters.get(1))).isGreaterThan(before);
+				IntStream.range(0, KEYS).forEach((i) -> {
+					assertThat(writes.opsForValue().get("key-" + i)).isEqualTo("value-" + i);
+					writes.opsForValue().set("key-" + i, "value-" + i);
+				});
 
 				LocalRedisServer victim = masters.get(0);
 				String key = IntStream.range(0, KEYS)

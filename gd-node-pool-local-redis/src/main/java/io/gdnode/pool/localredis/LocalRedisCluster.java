@@ -46,23 +46,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	private void create() {
-		List<String> command = new ArrayList<>(List.of(cli(), "--cluster", "create"));
-		this.nodes.forEach((node) -> command.add(node.host() + ":" + node.port()));
-		command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
-			}
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("redis-cli was not found next to redis-server; it creates the cluster", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		List<String> arguments = new ArrayList<>(List.of("create"));
+		this.nodes.forEach((node) -> arguments.add(node.host() + ":" + node.port()));
+		arguments.addAll(List.of("--cluster-replicas", "1"));
+		cluster(arguments);
 		if (!await(this::ready)) {
 			throw new IllegalStateException("The cluster did not report cluster_state:ok on every node within "
 					+ READY_TIMEOUT.toSeconds() + " s");
@@ -101,6 +88,37 @@ public final class LocalRedisCluster implements AutoCloseable {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Move slots, with their keys, from one master to another ({@code redis-cli --cluster reshard}).
+	 * @param from the master giving slots
+	 * @param to the master taking them
+	 * @param slots how many slots to move
+	 */
+	public void reshard(LocalRedisServer from, LocalRedisServer to, int slots) {
+		cluster(List.of("reshard", to.host() + ":" + to.port(), "--cluster-from", from.command("CLUSTER", "MYID"),
+				"--cluster-to", to.command("CLUSTER", "MYID"), "--cluster-slots", String.valueOf(slots)));
+	}
+
+	private void cluster(List<String> arguments) {
+		List<String> command = new ArrayList<>(List.of(cli(), "--cluster"));
+		command.addAll(arguments);
+		command.add("--cluster-yes");
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IllegalStateException("redis-cli --cluster " + arguments.get(0) + " failed:\n" + output);
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("redis-cli was not found next to redis-server; it creates the cluster", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** Every node, masters and replicas. */
