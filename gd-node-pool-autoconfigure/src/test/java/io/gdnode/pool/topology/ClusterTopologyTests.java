@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 class ClusterTopologyTests {
 
 	/** The failover bound the README documents, with cluster-node-timeout 1000. */
-	static final Duration FAILOVER_BOUND = Duration.ofSeconds(15);
+	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
 
 	private static final int KEYS = 600;
 

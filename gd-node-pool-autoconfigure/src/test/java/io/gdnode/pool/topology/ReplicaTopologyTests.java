@@ -149,6 +149,9 @@ class ReplicaTopologyTests {
 					assertThat(slavePool(other)).isSameAs(slavePool(context));
 					assertThat(slavePool(context).stats().clients()).isEqualTo(2);
 				});
+				// Where reads go is part of the pool's identity.
+				this.contextRunner.withPropertyValues("redis.slave.fallback=none")
+					.run((strict) -> assertThat(slavePool(strict)).isNotSameAs(slavePool(context)));
 				readKeys(context);
 				SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> registry.getOpenPool("slave") == null);

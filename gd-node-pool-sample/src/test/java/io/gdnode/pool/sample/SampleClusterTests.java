@@ -52,6 +52,7 @@ class SampleClusterTests {
 			this.http.get().uri("/notes/{id}", i).exchange().expectBody(String.class).isEqualTo("note " + i);
 			this.http.get().uri("/notes/{id}/async", i).exchange().expectBody(String.class).isEqualTo("note " + i);
 		}
+		this.http.get().uri("/notes").exchange().expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(20);
 		RestTestClient.BodyContentSpec master = this.http.get().uri("/actuator/redispools/master").exchange().expectBody();
 		master.jsonPath("$.topology").isEqualTo("cluster").jsonPath("$.nodes.length()").isEqualTo(6);
 		this.http.get().uri("/actuator/redispools/slave").exchange().expectBody().jsonPath("$.reads")
