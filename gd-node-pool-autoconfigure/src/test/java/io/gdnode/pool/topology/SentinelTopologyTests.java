@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The master and slave roles through three real sentinels watching a master and its replica:
- * after {@code kill -9} of the master, writes resume on the promoted replica within the bound,
- * reads continue, and no acknowledged write is lost.
+ * The master and slave roles through three real sentinels, which require a password, watching a
+ * master and its replica: after {@code kill -9} of the master, writes resume on the promoted
+ * replica within the bound, reads continue, and no acknowledged write is lost.
  */
 class SentinelTopologyTests {
 
@@ -36,6 +36,8 @@ class SentinelTopologyTests {
 	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
 
 	private static final String MASTER_NAME = "gdnode";
+
+	private static final String SENTINEL_PASSWORD = "sentinel-secret";
 
 	private LocalRedisServer master;
 
@@ -49,7 +51,7 @@ class SentinelTopologyTests {
 		this.replica = LocalRedisServer.startReplicaOf(this.master);
 		for (int i = 0; i < 3; i++) {
 			this.sentinels.add(LocalRedisServer.startSentinel(MASTER_NAME, this.master, Duration.ofSeconds(1),
-					Duration.ofSeconds(5)));
+					Duration.ofSeconds(5), SENTINEL_PASSWORD));
 		}
 		// Sentinels find each other and the replica through the master, every second or two.
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.sentinels.stream()
@@ -68,6 +70,7 @@ class SentinelTopologyTests {
 		String nodes = this.sentinels.stream().map((s) -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
 			.withPropertyValues("redis.sentinel.master=" + MASTER_NAME, "redis.sentinel.nodes=" + nodes,
+					"redis.sentinel.password=" + SENTINEL_PASSWORD,
 					"redis.timeout.command=1s", "redis.timeout.connect=1s", "redis.client.name=sentinel-test")
 			.run((context) -> {
 				StringRedisTemplate writes = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
@@ -84,6 +87,7 @@ class SentinelTopologyTests {
 				assertThat(stats.topology()).isEqualTo("sentinel");
 				assertThat(stats.endpoint()).startsWith("redis-sentinel://").endsWith("#" + MASTER_NAME);
 				assertThat(stats.nodes()).hasSize(3).allMatch((node) -> node.role().equals("sentinel"));
+				assertThat(stats.toString()).doesNotContain(SENTINEL_PASSWORD);
 				// Reads show the pool which master and replicas the sentinels gave it.
 				assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).contains(
 						new PoolNode("127.0.0.1:" + this.master.port(), "master"),

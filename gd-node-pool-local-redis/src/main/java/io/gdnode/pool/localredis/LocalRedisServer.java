@@ -48,6 +48,7 @@ public final class LocalRedisServer implements AutoCloseable {
 	private final Thread shutdownHook;
 	private final AtomicBoolean stopped = new AtomicBoolean();
 	private volatile int tlsPort;
+	private volatile String password;
 
 	private LocalRedisServer(Process process, int port, Path directory) {
 		this.process = process;
@@ -103,11 +104,22 @@ public final class LocalRedisServer implements AutoCloseable {
 	 */
 	public static LocalRedisServer startSentinel(String masterName, LocalRedisServer master, Duration downAfter,
 			Duration failoverTimeout) {
+		return startSentinel(masterName, master, downAfter, failoverTimeout, null);
+	}
+
+	/**
+	 * Starts a Sentinel like {@link #startSentinel(String, LocalRedisServer, Duration, Duration)}
+	 * whose clients, other sentinels included, must authenticate with {@code password}
+	 * ({@code requirepass}); {@link #command} then authenticates first.
+	 */
+	public static LocalRedisServer startSentinel(String masterName, LocalRedisServer master, Duration downAfter,
+			Duration failoverTimeout, String password) {
 		String config = "sentinel monitor " + masterName + " " + HOST + " " + master.port() + " 2\n"
 				+ "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis() + "\n"
 				+ "sentinel failover-timeout " + masterName + " " + failoverTimeout.toMillis() + "\n"
-				+ "sentinel parallel-syncs " + masterName + " 1\n";
-		return launch(LocalRedisServer::freePort, List.of(SENTINEL_CONFIG, config));
+				+ "sentinel parallel-syncs " + masterName + " 1\n"
+				+ ((password != null) ? "requirepass \"" + password + "\"\n" : "");
+		return launch(LocalRedisServer::freePort, List.of(SENTINEL_CONFIG, config), password);
 	}
 
 	/** Starts a replica of {@code master} and waits until its link to the master is up. */
@@ -253,6 +265,10 @@ public final class LocalRedisServer implements AutoCloseable {
 	}
 
 	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs) {
+		return launch(ports, extraArgs, null);
+	}
+
+	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs, String password) {
 		if (!available()) {
 			String binary = binary();
 			throw new IllegalStateException(NOT_FOUND_MESSAGE
@@ -261,6 +277,7 @@ public final class LocalRedisServer implements AutoCloseable {
 		String failure = "";
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
 			LocalRedisServer server = spawn(ports.getAsInt(), extraArgs);
+			server.password = password;
 			// Checking the pid Redis reports means a PONG from whoever won a port race is never taken for ours.
 			String pidLine = "process_id:" + server.pid();
 			if (server.await(() -> "PONG".equals(server.command("PING"))
@@ -312,10 +329,14 @@ public final class LocalRedisServer implements AutoCloseable {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(HOST, this.port), IO_TIMEOUT_MILLIS);
 			socket.setSoTimeout(IO_TIMEOUT_MILLIS);
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			if (this.password != null) {
+				socket.getOutputStream().write(Resp.encode("AUTH", this.password));
+				Resp.read(in);
+			}
 			for (String[] args : commands) {
 				socket.getOutputStream().write(Resp.encode(args));
 			}
-			InputStream in = new BufferedInputStream(socket.getInputStream());
 			List<String> replies = new ArrayList<>();
 			for (int i = 0; i < commands.size(); i++) {
 				replies.add(Resp.read(in));
