@@ -157,9 +157,8 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 		private final PoolLease lease;
 
-		@SuppressWarnings("unchecked")
 		LeasedConnection(PoolLease lease, LettuceConnectionProvider connectionProvider, long timeout, int database) {
-			super((StatefulRedisConnection<byte[], byte[]>) lease.sharedConnection(), connectionProvider, timeout,
+			super(lease.<StatefulRedisConnection<byte[], byte[]>>sharedConnection(), connectionProvider, timeout,
 					database);
 			this.lease = lease;
 		}
@@ -183,10 +182,9 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 		private final PoolLease lease;
 
-		@SuppressWarnings("unchecked")
 		LeasedClusterConnection(PoolLease lease, LettuceConnectionProvider connectionProvider,
 				ClusterTopologyProvider topologyProvider, ClusterCommandExecutor executor, Duration timeout) {
-			super((StatefulRedisClusterConnection<byte[], byte[]>) lease.sharedConnection(), connectionProvider,
+			super(lease.<StatefulRedisClusterConnection<byte[], byte[]>>sharedConnection(), connectionProvider,
 					topologyProvider, executor, timeout);
 			this.lease = lease;
 		}

@@ -136,7 +136,8 @@ abstract class ConnectionOpener {
 	abstract StatefulRedisPubSubConnection<?, ?> openPubSub(RedisCodec<?, ?> codec, RedisURI uri);
 
 	/**
-	 * Send a PING on a connection of this topology.
+	 * Send a PING, or a command that tells the same, on a connection of this topology opened with
+	 * a String codec, as the health checks' connections are.
 	 */
 	abstract CompletableFuture<String> ping(StatefulConnection<?, ?> connection);
 
