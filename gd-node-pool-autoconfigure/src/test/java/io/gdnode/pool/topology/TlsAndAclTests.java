@@ -22,6 +22,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 /**
  * TLS through Spring Boot SSL bundles, each usual misconfiguration failing fast and clearly, and
@@ -126,6 +127,7 @@ class TlsAndAclTests {
 						"+@read", "+@connection", "+info", "+role")).isEqualTo("OK");
 			}
 			master.command("SET", "shared", "visible");
+			await().atMost(Duration.ofSeconds(5)).until(() -> "visible".equals(replica.command("GET", "shared")));
 			this.contextRunner
 				.withPropertyValues("redis.master.url=redis://reader:reader-secret@127.0.0.1:" + master.port(),
 						"redis.slave.url=redis://reader:reader-secret@127.0.0.1:" + replica.port())
