@@ -118,7 +118,7 @@ class TlsAndAclTests {
 	}
 
 	@Test
-	void readOnlyUserWorksOnTheSlaveRoleAndFailsClearlyOnMasterWrites() {
+	void readOnlyUserServesTheSlaveRoleNotMasterWritesAndAWrongPasswordFailsClearly() {
 		try (LocalRedisServer master = LocalRedisServer.start();
 				LocalRedisServer replica = LocalRedisServer.startReplicaOf(master)) {
 			for (LocalRedisServer each : List.of(master, replica)) {
@@ -139,6 +139,14 @@ class TlsAndAclTests {
 					assertThat(master.command("GET", "shared")).isEqualTo("visible");
 					assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats().toString())
 						.contains("reader@").doesNotContain("reader-secret");
+				});
+			this.contextRunner
+				.withPropertyValues("redis.master.url=redis://reader:not-the-secret@127.0.0.1:" + master.port())
+				.run((context) -> {
+					Throwable failure = catchThrowable(() -> master(context).opsForValue().get("shared"));
+					assertThat(messages(failure)).contains("Redis pool 'master' could not connect to redis://reader@")
+						.contains("WRONGPASS")
+						.doesNotContain("not-the-secret");
 				});
 		}
 	}
