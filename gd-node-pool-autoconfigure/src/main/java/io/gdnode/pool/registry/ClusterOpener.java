@@ -35,7 +35,7 @@ final class ClusterOpener extends ConnectionOpener {
 			ClientResources resources, ClientOptions options) {
 		super(name, location, bound);
 		this.topology = topology;
-		List<RedisURI> seeds = topology.nodes().stream().map((node) -> MasterReplicaOpener.at(uri, node)).toList();
+		List<RedisURI> seeds = topology.nodes().stream().map((node) -> at(uri, node)).toList();
 		this.client = RedisClusterClient.create(resources, seeds);
 		this.client.setOptions(ClusterClientOptions.builder(options)
 			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()

@@ -119,6 +119,15 @@ abstract class ConnectionOpener {
 				? failure(new TimeoutException("not connected within " + this.bound.toMillis() + " ms")) : ex));
 	}
 
+	/**
+	 * Return the URI of another server of the topology: the same credentials, database, TLS,
+	 * timeout and client name, at the given {@code host:port}.
+	 */
+	static RedisURI at(RedisURI uri, String address) {
+		RedisURI parsed = RedisURI.create("redis://" + address);
+		return RedisURI.builder(uri).withHost(parsed.getHost()).withPort(parsed.getPort()).build();
+	}
+
 	private RuntimeException failure(Throwable ex) {
 		return ConnectFailure.describe(this.poolName, this.location, ex);
 	}

@@ -96,11 +96,6 @@ final class MasterReplicaOpener extends ConnectionOpener {
 		return builder.build();
 	}
 
-	static RedisURI at(RedisURI uri, String address) {
-		RedisURI parsed = RedisURI.create("redis://" + address);
-		return RedisURI.builder(uri).withHost(parsed.getHost()).withPort(parsed.getPort()).build();
-	}
-
 	@Override
 	StatefulRedisPubSubConnection<?, ?> openPubSub(RedisCodec<?, ?> codec, RedisURI uri) {
 		// Messages published anywhere reach the master's subscribers: subscribe on the master.
