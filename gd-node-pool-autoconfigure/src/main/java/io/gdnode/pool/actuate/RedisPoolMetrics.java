@@ -1,5 +1,6 @@
 package io.gdnode.pool.actuate;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.gdnode.pool.registry.PoolListener;
+import io.gdnode.pool.registry.PoolTopology;
 import io.gdnode.pool.registry.PoolStats;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
@@ -28,6 +30,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 public class RedisPoolMetrics implements MeterBinder, PoolListener {
 
 	private static final String PREFIX = "redis.pool.connections";
+
+	private static final String NODES = "redis.pool.nodes";
 
 	private final SharedPoolRegistry registry;
 
@@ -53,7 +57,7 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 		MeterRegistry meterRegistry = this.meterRegistry;
 		Tags tags = Tags.of("pool", name, "role", pool.getDefinition().role().id(), "type",
 				pool.getDefinition().type().id());
-		this.meters.computeIfAbsent(pool, (key) -> List.of(
+		this.meters.computeIfAbsent(pool, (key) -> withNodes(meterRegistry, pool, tags, List.of(
 				gauge(meterRegistry, PREFIX, "Connections open now, the shared one included", pool, tags,
 						PoolStats::connections),
 				gauge(meterRegistry, PREFIX + ".active", "Dedicated connections lent out", pool, tags, PoolStats::active),
@@ -75,7 +79,35 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 							TimeUnit.MILLISECONDS)
 					.description("Time callers waited for a dedicated connection")
 					.tags(tags)
-					.register(meterRegistry)));
+					.register(meterRegistry))));
+	}
+
+	/**
+	 * Add a gauge per role of the servers the pool talks to: how many masters, replicas,
+	 * sentinels, ... it knows now, tagged with the pool's topology.
+	 */
+	private static List<Meter> withNodes(MeterRegistry registry, SharedPool pool, Tags tags, List<Meter> meters) {
+		List<Meter> all = new ArrayList<>(meters);
+		PoolTopology.Kind kind = pool.getDefinition().topology().kind();
+		Tags topology = tags.and("topology", kind.id());
+		for (String nodeRole : nodeRoles(kind)) {
+			all.add(Gauge.builder(NODES, pool, (p) -> p.stats().nodes().stream()
+					.filter((node) -> node.role().equals(nodeRole)).count())
+				.description("Redis servers the pool talks to, by their role")
+				.tags(topology.and("node_role", nodeRole))
+				.strongReference(true)
+				.register(registry));
+		}
+		return List.copyOf(all);
+	}
+
+	private static List<String> nodeRoles(PoolTopology.Kind kind) {
+		return switch (kind) {
+			case STANDALONE -> List.of("standalone");
+			case REPLICAS, DISCOVERED -> List.of("master", "replica");
+			case SENTINEL -> List.of("sentinel");
+			case CLUSTER -> List.of("master", "replica", "failed", "seed");
+		};
 	}
 
 	@Override

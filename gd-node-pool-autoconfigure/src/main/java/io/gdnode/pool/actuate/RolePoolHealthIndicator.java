@@ -11,9 +11,10 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of one role's pool: a PING within a bound that never counts as use and never opens a
- * closed pool (a closed pool is checked through a connection opened for the check alone). An
- * unreachable required role is {@code DOWN}; an unreachable optional one is {@code DEGRADED},
- * which shows in the details but leaves the application's status alone.
+ * closed pool (a closed pool is checked through a connection opened for the check alone), with
+ * the pool's topology and the servers it talks to in the details. An unreachable required role
+ * is {@code DOWN}; an unreachable optional one is {@code DEGRADED}, which shows in the details
+ * but leaves the application's status alone.
  */
 public class RolePoolHealthIndicator implements HealthIndicator {
 
@@ -37,6 +38,8 @@ public class RolePoolHealthIndicator implements HealthIndicator {
 		PoolStats stats = this.pool.stats();
 		Health.Builder builder = new Health.Builder().withDetail("pool", this.pool.getName())
 			.withDetail("endpoint", stats.endpoint())
+			.withDetail("topology", stats.topology())
+			.withDetail("nodes", stats.nodes())
 			.withDetail("open", stats.connections() > 0);
 		try {
 			Duration latency = this.pool.ping(this.timeout);

@@ -10,6 +10,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,6 +19,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindin
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
@@ -61,29 +63,29 @@ public final class RedisPoolAutoConfiguration {
 	@Primary
 	@ConditionalOnMissingBean(name = "masterRedisConnectionFactory")
 	RoleConnectionFactory masterRedisConnectionFactory(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment) {
-		return roleConnectionFactory(registry, properties, environment, PoolRole.MASTER);
+			Environment environment, ObjectProvider<SslBundles> sslBundles) {
+		return roleConnectionFactory(registry, properties, environment, sslBundles, PoolRole.MASTER);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "slaveRedisConnectionFactory")
 	RoleConnectionFactory slaveRedisConnectionFactory(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment) {
-		return roleConnectionFactory(registry, properties, environment, PoolRole.SLAVE);
+			Environment environment, ObjectProvider<SslBundles> sslBundles) {
+		return roleConnectionFactory(registry, properties, environment, sslBundles, PoolRole.SLAVE);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "localRedisConnectionFactory")
 	RoleConnectionFactory localRedisConnectionFactory(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment) {
-		return roleConnectionFactory(registry, properties, environment, PoolRole.LOCAL);
+			Environment environment, ObjectProvider<SslBundles> sslBundles) {
+		return roleConnectionFactory(registry, properties, environment, sslBundles, PoolRole.LOCAL);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "asyncRedisPool")
 	AsyncRedisPool asyncRedisPool(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment) {
-		return new AsyncRedisPool(registry, definition(properties, environment, PoolRole.ASYNC));
+			Environment environment, ObjectProvider<SslBundles> sslBundles) {
+		return new AsyncRedisPool(registry, definition(properties, environment, sslBundles, PoolRole.ASYNC));
 	}
 
 	@Bean
@@ -109,13 +111,15 @@ public final class RedisPoolAutoConfiguration {
 	}
 
 	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,
-			RedisPoolProperties properties, Environment environment, PoolRole role) {
-		return new RoleConnectionFactory(registry, definition(properties, environment, role));
+			RedisPoolProperties properties, Environment environment, ObjectProvider<SslBundles> sslBundles,
+			PoolRole role) {
+		return new RoleConnectionFactory(registry, definition(properties, environment, sslBundles, role));
 	}
 
-	private static PoolDefinition definition(RedisPoolProperties properties,
-			Environment environment, PoolRole role) {
-		return new RedisPoolSettings(properties).definition(role, environment.getProperty("spring.application.name"));
+	private static PoolDefinition definition(RedisPoolProperties properties, Environment environment,
+			ObjectProvider<SslBundles> sslBundles, PoolRole role) {
+		return new RedisPoolSettings(properties).definition(role, environment.getProperty("spring.application.name"),
+				sslBundles.getIfAvailable());
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.gdnode.pool.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import io.gdnode.pool.registry.PoolRole;
@@ -38,7 +40,7 @@ public class RedisPoolProperties implements InitializingBean {
 	/**
 	 * The slave: reads. Connects to the master when no URL of its own is set.
 	 */
-	private final Role slave = role(20);
+	private final Slave slave = new Slave();
 
 	/**
 	 * The local Redis of this node.
@@ -75,6 +77,21 @@ public class RedisPoolProperties implements InitializingBean {
 	 */
 	private final Leak leak = new Leak();
 
+	/**
+	 * TLS of the master, slave and async roles when they have none of their own.
+	 */
+	private final Ssl ssl = new Ssl();
+
+	/**
+	 * Sentinel: the master and slave (and async) roles find the master and its replicas through sentinels.
+	 */
+	private final Sentinel sentinel = new Sentinel();
+
+	/**
+	 * Redis Cluster: the master and slave (and async) roles talk to a cluster.
+	 */
+	private final Cluster cluster = new Cluster();
+
 	public String getUrl() {
 		return this.url;
 	}
@@ -95,7 +112,7 @@ public class RedisPoolProperties implements InitializingBean {
 		return this.master;
 	}
 
-	public Role getSlave() {
+	public Slave getSlave() {
 		return this.slave;
 	}
 
@@ -127,6 +144,18 @@ public class RedisPoolProperties implements InitializingBean {
 		return this.leak;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Sentinel getSentinel() {
+		return this.sentinel;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
 	private static Role role(int poolSize) {
 		Role role = new Role();
 		role.getPool().setSize(poolSize);
@@ -153,6 +182,11 @@ public class RedisPoolProperties implements InitializingBean {
 		 */
 		private final Pool pool = new Pool();
 
+		/**
+		 * TLS of this role.
+		 */
+		private final Ssl ssl = new Ssl();
+
 		public String getUrl() {
 			return this.url;
 		}
@@ -163,6 +197,147 @@ public class RedisPoolProperties implements InitializingBean {
 
 		public Pool getPool() {
 			return this.pool;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+	}
+
+	/**
+	 * Where reads go and how the slave pool is sized.
+	 */
+	public static class Slave extends Role {
+
+		/**
+		 * Whether to read from the replicas the master reports (INFO replication) instead of a URL list.
+		 */
+		private boolean discovery;
+
+		/**
+		 * What reads do when no replica is reachable: 'master' reads from the master, 'none' fails.
+		 */
+		private String fallback = "master";
+
+		Slave() {
+			getPool().setSize(20);
+		}
+
+		public boolean isDiscovery() {
+			return this.discovery;
+		}
+
+		public void setDiscovery(boolean discovery) {
+			this.discovery = discovery;
+		}
+
+		public String getFallback() {
+			return this.fallback;
+		}
+
+		public void setFallback(String fallback) {
+			this.fallback = fallback;
+		}
+
+	}
+
+	/**
+	 * TLS with trust and key material from a Spring Boot SSL bundle.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) with the trust and key material; setting it turns TLS on.
+		 */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Sentinel.
+	 */
+	public static class Sentinel {
+
+		/**
+		 * Name of the master the sentinels monitor.
+		 */
+		private String master;
+
+		/**
+		 * Sentinels as a comma-separated list of host:port.
+		 */
+		private List<String> nodes = new ArrayList<>();
+
+		/**
+		 * Password of the sentinels, when they require one.
+		 */
+		private String password;
+
+		public String getMaster() {
+			return this.master;
+		}
+
+		public void setMaster(String master) {
+			this.master = master;
+		}
+
+		public List<String> getNodes() {
+			return this.nodes;
+		}
+
+		public void setNodes(List<String> nodes) {
+			this.nodes = nodes;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+	}
+
+	/**
+	 * Redis Cluster.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Cluster nodes to start from, as a comma-separated list of host:port.
+		 */
+		private List<String> nodes = new ArrayList<>();
+
+		/**
+		 * How often each cluster pool refreshes its view of the cluster, on top of the refreshes that
+		 * redirections and reconnects trigger.
+		 */
+		private Duration refreshPeriod = Duration.ofSeconds(30);
+
+		public List<String> getNodes() {
+			return this.nodes;
+		}
+
+		public void setNodes(List<String> nodes) {
+			this.nodes = nodes;
+		}
+
+		public Duration getRefreshPeriod() {
+			return this.refreshPeriod;
+		}
+
+		public void setRefreshPeriod(Duration refreshPeriod) {
+			this.refreshPeriod = refreshPeriod;
 		}
 
 	}
@@ -216,6 +391,15 @@ public class RedisPoolProperties implements InitializingBean {
 		 * The async pool.
 		 */
 		private final AsyncPool pool = new AsyncPool();
+
+		/**
+		 * TLS of the async pool.
+		 */
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
 
 		public String getUrl() {
 			return this.url;

@@ -3,13 +3,18 @@ package io.gdnode.pool.autoconfigure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import io.gdnode.pool.registry.ConnectionSettings;
 import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.PoolRole;
+import io.gdnode.pool.registry.PoolTls;
+import io.gdnode.pool.registry.PoolTopology;
 import io.gdnode.pool.registry.PoolType;
 import io.lettuce.core.RedisURI;
+
+import org.springframework.boot.ssl.SslBundles;
 
 /**
  * The one place that checks {@link RedisPoolProperties} and turns them into the registry's
@@ -24,8 +29,11 @@ final class RedisPoolSettings {
 
 	private final RedisPoolProperties properties;
 
+	private final RedisTopologySettings topologies;
+
 	RedisPoolSettings(RedisPoolProperties properties) {
 		this.properties = properties;
+		this.topologies = new RedisTopologySettings(properties);
 	}
 
 	/**
@@ -35,7 +43,13 @@ final class RedisPoolSettings {
 		RedisPoolProperties p = this.properties;
 		uri("redis.url", p.getUrl());
 		for (PoolRole role : PoolRole.values()) {
-			uri("redis." + role.id() + ".url", url(role));
+			for (String url : RedisTopologySettings.urls(url(role))) {
+				uri("redis." + role.id() + ".url", url);
+			}
+		}
+		this.topologies.validate();
+		for (PoolRole role : new PoolRole[] { PoolRole.MASTER, PoolRole.SLAVE, PoolRole.ASYNC }) {
+			this.topologies.validateClusterDatabase("redis." + role.id() + ".url", RedisURI.create(resolvedUrl(role)));
 		}
 		atLeast("redis.master.pool.size", p.getMaster().getPool().getSize(), 1);
 		atLeast("redis.slave.pool.size", p.getSlave().getPool().getSize(), 1);
@@ -97,6 +111,10 @@ final class RedisPoolSettings {
 	 * @return the allowed values
 	 */
 	static String allowedValues(String property) {
+		String topology = RedisTopologySettings.allowedValues(property);
+		if (topology != null) {
+			return topology;
+		}
 		if (property.endsWith(".url")) {
 			return "a Redis URL: redis://[user:password@]host[:port][/database], or rediss:// for TLS";
 		}
@@ -133,25 +151,40 @@ final class RedisPoolSettings {
 	/**
 	 * Return the pool definition of a role, with fall-backs applied: the slave and async roles
 	 * connect to the master, the master to {@code redis.url} and then the loopback Redis, which
-	 * the local role uses too.
+	 * the local role uses too. A slave whose URLs name servers other than the master reads from
+	 * them as replicas of the master, with the credentials of its first URL.
 	 * @param role the role
 	 * @param applicationName the name of the application, used when no client name is set
+	 * @param sslBundles the application's SSL bundles, or {@code null} when it has none
 	 * @return the definition of the role's pool
 	 */
-	PoolDefinition definition(PoolRole role, String applicationName) {
+	PoolDefinition definition(PoolRole role, String applicationName, SslBundles sslBundles) {
 		RedisPoolProperties p = this.properties;
-		RedisURI uri = RedisURI.builder(RedisURI.create(resolvedUrl(role)))
+		RedisURI configured = RedisURI.create(resolvedUrl(role));
+		RedisURI masterUri = RedisURI.create(resolvedUrl(PoolRole.MASTER));
+		String master = masterUri.getHost() + ":" + masterUri.getPort();
+		List<String> replicas = (role != PoolRole.SLAVE) ? List.of()
+				: RedisTopologySettings.urls(url(role)).stream()
+					.map(RedisURI::create)
+					.map((replica) -> replica.getHost() + ":" + replica.getPort())
+					.filter((replica) -> !replica.equals(master))
+					.toList();
+		PoolTopology topology = this.topologies.topology(role, master, replicas);
+		PoolTls tls = this.topologies.tls(role, sslBundles);
+		RedisURI.Builder uri = RedisURI.builder(configured)
 			.withTimeout(p.getTimeout().getCommand())
-			.withClientName(clientName(applicationName))
-			.build();
+			.withClientName(clientName(applicationName));
+		if (tls != null) {
+			uri.withSsl(true);
+		}
 		if (role == PoolRole.ASYNC) {
 			RedisPoolProperties.AsyncPool pool = p.getAsync().getPool();
-			return new PoolDefinition(role, PoolType.ASYNC, uri, connection(), pool.isEnabled(),
-					pool.getMax(), pool.getMin(), p.getTimeout().getWait());
+			return new PoolDefinition(role, PoolType.ASYNC, uri.build(), connection(), pool.isEnabled(),
+					pool.getMax(), pool.getMin(), p.getTimeout().getWait(), topology, tls);
 		}
 		RedisPoolProperties.Pool pool = role(role).getPool();
-		return new PoolDefinition(role, PoolType.SYNC, uri, connection(), pool.isEnabled(),
-				pool.getSize(), 0, p.getTimeout().getWait());
+		return new PoolDefinition(role, PoolType.SYNC, uri.build(), connection(), pool.isEnabled(),
+				pool.getSize(), 0, p.getTimeout().getWait(), topology, tls);
 	}
 
 	private ConnectionSettings connection() {
@@ -161,9 +194,9 @@ final class RedisPoolSettings {
 	}
 
 	private String resolvedUrl(PoolRole role) {
-		String url = url(role);
-		if (url != null) {
-			return url;
+		List<String> urls = RedisTopologySettings.urls(url(role));
+		if (!urls.isEmpty()) {
+			return urls.get(0);
 		}
 		return switch (role) {
 			case MASTER -> (this.properties.getUrl() != null) ? this.properties.getUrl() : LOOPBACK_URL;

@@ -8,8 +8,11 @@ import java.util.function.Function;
 import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import org.springframework.beans.factory.DisposableBean;
 
@@ -43,14 +46,34 @@ public class AsyncRedisPool implements DisposableBean {
 	 * @return the result
 	 */
 	public <T> CompletableFuture<T> execute(Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
-		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, commands));
+		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> {
+			if (!(c instanceof StatefulRedisConnection<String, String> redis)) {
+				throw new UnsupportedOperationException("The async pool '" + this.pool.getName()
+						+ "' talks to a Redis Cluster: use executeOnAnyTopology(...)");
+			}
+			return commands.apply(redis.async());
+		}));
 	}
 
-	private <T> CompletableFuture<T> run(StatefulRedisConnection<String, String> connection,
-			Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+	/**
+	 * Like {@link #execute}, with the commands every topology offers, a Redis Cluster included
+	 * (where {@link #execute} fails): on a cluster each command goes to the node that holds its key.
+	 * @param <T> the result type
+	 * @param commands the commands to run, returning the stage that completes when they are done
+	 * @return the result
+	 */
+	public <T> CompletableFuture<T> executeOnAnyTopology(
+			Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> commands.apply(
+				(c instanceof StatefulRedisConnection<String, String> redis) ? redis.async()
+						: ((StatefulRedisClusterConnection<String, String>) c).async())));
+	}
+
+	private <T> CompletableFuture<T> run(StatefulConnection<String, String> connection,
+			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands) {
 		CompletableFuture<T> result;
 		try {
-			result = commands.apply(connection.async()).toCompletableFuture();
+			result = commands.apply(connection).toCompletableFuture();
 		}
 		catch (RuntimeException ex) {
 			result = CompletableFuture.failedFuture(ex);

@@ -1,22 +1,30 @@
 package io.gdnode.pool.connection;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.PoolLease;
+import io.gdnode.pool.registry.PoolTopology;
 import io.gdnode.pool.registry.PoolType;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.ClusterCommandExecutor;
+import org.springframework.data.redis.connection.ClusterTopologyProvider;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClusterConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvider;
@@ -46,7 +54,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	 * @param definition the sync pool's definition; the reactive pool uses the same with type {@code reactive}
 	 */
 	public RoleConnectionFactory(SharedPoolRegistry registry, PoolDefinition definition) {
-		super(standalone(definition.uri()), LettuceClientConfiguration.builder()
+		super(configuration(definition), LettuceClientConfiguration.builder()
 			.clientResources(registry.getClientResources())
 			.commandTimeout(definition.uri().getTimeout())
 			.build());
@@ -57,6 +65,21 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		this.syncPool = registry.attach(definition);
 		this.reactivePool = registry.attach(definition.withType(PoolType.REACTIVE));
 		this.exceptionTranslator = new PoolExceptionTranslator(this.syncPool);
+	}
+
+	/**
+	 * Return what Spring Data Redis is told about the servers. Connections come from the registry
+	 * whatever it says; a cluster configuration makes Spring Data Redis hand out cluster
+	 * connections, and its own cluster client serves only commands that span nodes (KEYS, FLUSHALL, ...).
+	 */
+	private static RedisConfiguration configuration(PoolDefinition definition) {
+		if (definition.topology().kind() != PoolTopology.Kind.CLUSTER) {
+			return standalone(definition.uri());
+		}
+		RedisClusterConfiguration configuration = new RedisClusterConfiguration(definition.topology().nodes());
+		configuration.setUsername(definition.uri().getUsername());
+		configuration.setPassword(RedisPassword.of(definition.uri().getPassword()));
+		return configuration;
 	}
 
 	private static RedisStandaloneConfiguration standalone(RedisURI uri) {
@@ -112,6 +135,23 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	}
 
 	@Override
+	protected LettuceClusterConnection doCreateLettuceClusterConnection(
+			StatefulRedisClusterConnection<byte[], byte[]> sharedConnection, LettuceConnectionProvider connectionProvider,
+			ClusterTopologyProvider topologyProvider, ClusterCommandExecutor clusterCommandExecutor,
+			Duration commandTimeout) {
+		PoolLease lease = this.syncPool.lease();
+		try {
+			return new LeasedClusterConnection(lease, connectionProvider, topologyProvider, clusterCommandExecutor,
+					commandTimeout);
+		}
+		catch (RuntimeException ex) {
+			lease.close();
+			DataAccessException translated = translateExceptionIfPossible(ex);
+			throw (translated != null) ? translated : ex;
+		}
+	}
+
+	@Override
 	public void destroy() {
 		super.destroy();
 		if (this.detached.compareAndSet(false, true)) {
@@ -130,10 +170,9 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 		private final PoolExceptionTranslator exceptionTranslator;
 
-		@SuppressWarnings("unchecked")
 		LeasedConnection(PoolLease lease, LettuceConnectionProvider connectionProvider, long timeout, int database,
 				PoolExceptionTranslator exceptionTranslator) {
-			super((StatefulRedisConnection<byte[], byte[]>) lease.sharedConnection(), connectionProvider, timeout,
+			super(lease.<StatefulRedisConnection<byte[], byte[]>>sharedConnection(), connectionProvider, timeout,
 					database);
 			this.lease = lease;
 			this.exceptionTranslator = exceptionTranslator;
@@ -142,6 +181,32 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		@Override
 		protected DataAccessException convertLettuceAccessException(Exception cause) {
 			return this.exceptionTranslator.translate(super.convertLettuceAccessException(cause));
+		}
+
+		@Override
+		public void close() {
+			try {
+				super.close();
+			}
+			finally {
+				this.lease.close();
+			}
+		}
+
+	}
+
+	/**
+	 * A cluster connection that holds a lease on the sync pool from creation to close.
+	 */
+	private static final class LeasedClusterConnection extends LettuceClusterConnection {
+
+		private final PoolLease lease;
+
+		LeasedClusterConnection(PoolLease lease, LettuceConnectionProvider connectionProvider,
+				ClusterTopologyProvider topologyProvider, ClusterCommandExecutor executor, Duration timeout) {
+			super(lease.<StatefulRedisClusterConnection<byte[], byte[]>>sharedConnection(), connectionProvider,
+					topologyProvider, executor, timeout);
+			this.lease = lease;
 		}
 
 		@Override

@@ -8,9 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.support.AsyncObjectFactory;
 import io.lettuce.core.support.BoundedAsyncPool;
@@ -27,12 +26,12 @@ final class AsyncGeneration extends PoolGeneration {
 
 	private final PoolDefinition definition;
 
-	private final BoundedAsyncPool<StatefulRedisConnection<String, String>> pool;
+	private final BoundedAsyncPool<StatefulConnection<String, String>> pool;
 
-	private final Queue<CompletableFuture<StatefulRedisConnection<String, String>>> waiters = new ConcurrentLinkedQueue<>();
+	private final Queue<CompletableFuture<StatefulConnection<String, String>>> waiters = new ConcurrentLinkedQueue<>();
 
-	AsyncGeneration(RedisClient client, RedisURI uri, ConnectGate connectGate, String name,
-			PoolDefinition definition, PoolCounters counters) {
+	AsyncGeneration(ConnectionOpener opener, RedisURI uri, String name, PoolDefinition definition,
+			PoolCounters counters) {
 		super(counters);
 		this.name = name;
 		this.definition = definition;
@@ -43,16 +42,16 @@ final class AsyncGeneration extends PoolGeneration {
 			.minIdle(definition.pooled() ? definition.minIdle() : 0)
 			.testOnAcquire()
 			.build();
-		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(client, uri, connectGate, counters), config);
+		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(opener, uri, counters), config);
 	}
 
-	CompletableFuture<StatefulRedisConnection<String, String>> acquire() {
+	CompletableFuture<StatefulConnection<String, String>> acquire() {
 		long start = System.nanoTime();
 		return this.pool.acquire().handle((connection, ex) -> {
 			if (ex == null) {
 				return CompletableFuture.completedFuture(connection);
 			}
-			return isExhausted(ex) ? awaitRelease() : CompletableFuture.<StatefulRedisConnection<String, String>>failedFuture(ex);
+			return isExhausted(ex) ? awaitRelease() : CompletableFuture.<StatefulConnection<String, String>>failedFuture(ex);
 		}).thenCompose((future) -> future).whenComplete((connection, ex) -> {
 			if (connection != null) {
 				this.counters.acquired(start);
@@ -60,7 +59,7 @@ final class AsyncGeneration extends PoolGeneration {
 		});
 	}
 
-	CompletableFuture<Void> release(StatefulRedisConnection<String, String> connection) {
+	CompletableFuture<Void> release(StatefulConnection<String, String> connection) {
 		return this.pool.release(connection).whenComplete((ignored, ex) -> handOver());
 	}
 
@@ -72,8 +71,8 @@ final class AsyncGeneration extends PoolGeneration {
 		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
-	private CompletableFuture<StatefulRedisConnection<String, String>> awaitRelease() {
-		CompletableFuture<StatefulRedisConnection<String, String>> waiter = new CompletableFuture<>();
+	private CompletableFuture<StatefulConnection<String, String>> awaitRelease() {
+		CompletableFuture<StatefulConnection<String, String>> waiter = new CompletableFuture<>();
 		this.waiters.add(waiter);
 		// A connection given back before we queued would otherwise wait for the next release.
 		handOver();
@@ -92,7 +91,7 @@ final class AsyncGeneration extends PoolGeneration {
 			if (ex != null) {
 				return;
 			}
-			CompletableFuture<StatefulRedisConnection<String, String>> waiter;
+			CompletableFuture<StatefulConnection<String, String>> waiter;
 			while ((waiter = this.waiters.poll()) != null) {
 				if (waiter.complete(connection)) {
 					return;
@@ -139,12 +138,12 @@ final class AsyncGeneration extends PoolGeneration {
 		this.pool.closeAsync().orTimeout(this.definition.waitTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
 	}
 
-	private record ConnectionFactory(RedisClient client, RedisURI uri, ConnectGate connectGate,
-			PoolCounters counters) implements AsyncObjectFactory<StatefulRedisConnection<String, String>> {
+	private record ConnectionFactory(ConnectionOpener opener, RedisURI uri,
+			PoolCounters counters) implements AsyncObjectFactory<StatefulConnection<String, String>> {
 
 		@Override
-		public CompletableFuture<StatefulRedisConnection<String, String>> create() {
-			return this.connectGate.connectAsync(() -> this.client.connectAsync(StringCodec.UTF8, this.uri))
+		public CompletableFuture<StatefulConnection<String, String>> create() {
+			return this.opener.openAsync(StringCodec.UTF8, this.uri)
 				.thenApply((connection) -> {
 					this.counters.created.increment();
 					return connection;
@@ -152,12 +151,12 @@ final class AsyncGeneration extends PoolGeneration {
 		}
 
 		@Override
-		public CompletableFuture<Void> destroy(StatefulRedisConnection<String, String> connection) {
+		public CompletableFuture<Void> destroy(StatefulConnection<String, String> connection) {
 			return connection.closeAsync().thenRun(this.counters.destroyed::increment);
 		}
 
 		@Override
-		public CompletableFuture<Boolean> validate(StatefulRedisConnection<String, String> connection) {
+		public CompletableFuture<Boolean> validate(StatefulConnection<String, String> connection) {
 			return CompletableFuture.completedFuture(connection.isOpen());
 		}
 

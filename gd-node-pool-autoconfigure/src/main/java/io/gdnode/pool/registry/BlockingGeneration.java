@@ -2,21 +2,14 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 import java.util.NoSuchElementException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.commons.pool2.BasePooledObjectFactory;
@@ -38,21 +31,19 @@ final class BlockingGeneration extends PoolGeneration {
 
 	private static final Log logger = LogFactory.getLog(BlockingGeneration.class);
 
-	private final RedisClient client;
+	private final ConnectionOpener opener;
 
 	private final RedisCodec<?, ?> codec;
 
 	private final RedisURI uri;
 
-	private final ConnectGate connectGate;
-
 	private final String name;
 
 	private final PoolDefinition definition;
 
-	private final GenericObjectPool<StatefulRedisConnection<?, ?>> pool;
+	private final GenericObjectPool<StatefulConnection<?, ?>> pool;
 
-	private volatile StatefulRedisConnection<?, ?> shared;
+	private volatile StatefulConnection<?, ?> shared;
 
 	/** Connections of this generation now open; read as one number, unlike the pool's active and idle. */
 	private final AtomicInteger open = new AtomicInteger();
@@ -61,11 +52,10 @@ final class BlockingGeneration extends PoolGeneration {
 
 	private volatile Timeout heartbeat;
 
-	BlockingGeneration(RedisClient client, RedisURI uri, ConnectGate connectGate, RedisCodec<?, ?> codec,
-			String name, PoolDefinition definition, PoolCounters counters, Timer timer) {
+	BlockingGeneration(ConnectionOpener opener, RedisURI uri, RedisCodec<?, ?> codec, String name,
+			PoolDefinition definition, PoolCounters counters, Timer timer) {
 		super(counters);
-		this.client = client;
-		this.connectGate = connectGate;
+		this.opener = opener;
 		this.codec = codec;
 		this.uri = uri;
 		this.name = name;
@@ -76,12 +66,10 @@ final class BlockingGeneration extends PoolGeneration {
 	}
 
 	private void heartbeat(Timeout timeout) {
-		StatefulRedisConnection<?, ?> connection = this.shared;
+		StatefulConnection<?, ?> connection = this.shared;
 		if (connection != null && connection.isOpen() && idleNanos() >= this.keepAlive.toNanos() && tryAcquire()) {
 			try {
-				connection.async()
-					.ping()
-					.toCompletableFuture()
+				ConnectionOpener.keepAlivePing(connection)
 					.orTimeout(this.keepAlive.toNanos(), TimeUnit.NANOSECONDS)
 					.whenComplete((pong, ex) -> {
 						if (ex != null) {
@@ -99,7 +87,7 @@ final class BlockingGeneration extends PoolGeneration {
 		}
 	}
 
-	private void replaceShared(StatefulRedisConnection<?, ?> connection, Throwable cause) {
+	private void replaceShared(StatefulConnection<?, ?> connection, Throwable cause) {
 		synchronized (this) {
 			if (this.shared != connection) {
 				return;
@@ -111,8 +99,8 @@ final class BlockingGeneration extends PoolGeneration {
 		destroy(connection);
 	}
 
-	private static GenericObjectPoolConfig<StatefulRedisConnection<?, ?>> config(PoolDefinition definition) {
-		GenericObjectPoolConfig<StatefulRedisConnection<?, ?>> config = new GenericObjectPoolConfig<>();
+	private static GenericObjectPoolConfig<StatefulConnection<?, ?>> config(PoolDefinition definition) {
+		GenericObjectPoolConfig<StatefulConnection<?, ?>> config = new GenericObjectPoolConfig<>();
 		config.setMaxTotal(definition.maxTotal());
 		config.setMaxIdle(definition.maxTotal());
 		config.setMinIdle(0);
@@ -123,8 +111,8 @@ final class BlockingGeneration extends PoolGeneration {
 		return config;
 	}
 
-	StatefulRedisConnection<?, ?> sharedConnection() {
-		StatefulRedisConnection<?, ?> connection = this.shared;
+	StatefulConnection<?, ?> sharedConnection() {
+		StatefulConnection<?, ?> connection = this.shared;
 		if (connection == null || !connection.isOpen()) {
 			synchronized (this) {
 				connection = this.shared;
@@ -144,14 +132,14 @@ final class BlockingGeneration extends PoolGeneration {
 		return connection;
 	}
 
-	StatefulRedisConnection<?, ?> borrow() {
+	StatefulConnection<?, ?> borrow() {
 		long start = System.nanoTime();
-		StatefulRedisConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
+		StatefulConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
 		this.counters.acquired(start);
 		return connection;
 	}
 
-	private StatefulRedisConnection<?, ?> borrowPooled() {
+	private StatefulConnection<?, ?> borrowPooled() {
 		try {
 			return this.pool.borrowObject();
 		}
@@ -187,46 +175,15 @@ final class BlockingGeneration extends PoolGeneration {
 			destroy(connection);
 		}
 		else {
-			this.pool.returnObject((StatefulRedisConnection<?, ?>) connection);
+			this.pool.returnObject((StatefulConnection<?, ?>) connection);
 		}
 	}
 
-	private StatefulRedisConnection<?, ?> connect() {
-		StatefulRedisConnection<?, ?> connection = this.connectGate.connect(() -> connectWithin(this.codec));
+	private StatefulConnection<?, ?> connect() {
+		StatefulConnection<?, ?> connection = this.opener.open(this.codec, this.uri);
 		this.open.incrementAndGet();
 		this.counters.created.increment();
 		return connection;
-	}
-
-	/**
-	 * Connect, waiting at most the connect timeout plus a second for the handshake. Lettuce's own
-	 * blocking connect waits without a bound, which never ends when it is called on the event-loop
-	 * thread that the new connection is assigned to.
-	 */
-	private <K, V> StatefulRedisConnection<K, V> connectWithin(RedisCodec<K, V> codec) {
-		Duration bound = this.definition.connection().connectTimeout().plusSeconds(1);
-		CompletableFuture<StatefulRedisConnection<K, V>> connecting = this.client.connectAsync(codec, this.uri)
-			.toCompletableFuture();
-		try {
-			return connecting.get(bound.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			// A connection that completes after we gave up must not stay open.
-			connecting.thenAccept(StatefulRedisConnection::closeAsync);
-			String thread = Thread.currentThread().getName();
-			throw new RedisConnectionException("no connection within " + bound
-					+ ((Thread.currentThread() instanceof FastThreadLocalThread) ? " (opened from event-loop thread "
-							+ thread + ", which may be the one the connection needs: call blocking Redis APIs off"
-							+ " Lettuce and Reactor event loops)" : ""));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RedisConnectionException("interrupted while connecting", ex);
-		}
-		catch (ExecutionException ex) {
-			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
-					: new RedisConnectionException(String.valueOf(ex.getCause()), ex.getCause());
-		}
 	}
 
 	private void destroy(StatefulConnection<?, ?> connection) {
@@ -263,7 +220,7 @@ final class BlockingGeneration extends PoolGeneration {
 	/**
 	 * Return the shared connection if it is open, without opening it.
 	 */
-	StatefulRedisConnection<?, ?> openSharedConnection() {
+	StatefulConnection<?, ?> openSharedConnection() {
 		return this.shared;
 	}
 
@@ -281,28 +238,28 @@ final class BlockingGeneration extends PoolGeneration {
 		if (this.pool != null) {
 			this.pool.close();
 		}
-		StatefulRedisConnection<?, ?> connection = this.shared;
+		StatefulConnection<?, ?> connection = this.shared;
 		if (connection != null) {
 			this.shared = null;
 			destroy(connection);
 		}
 	}
 
-	private final class ConnectionFactory extends BasePooledObjectFactory<StatefulRedisConnection<?, ?>> {
+	private final class ConnectionFactory extends BasePooledObjectFactory<StatefulConnection<?, ?>> {
 
 		@Override
-		public StatefulRedisConnection<?, ?> create() {
+		public StatefulConnection<?, ?> create() {
 			return connect();
 		}
 
 		@Override
-		public PooledObject<StatefulRedisConnection<?, ?>> wrap(StatefulRedisConnection<?, ?> connection) {
+		public PooledObject<StatefulConnection<?, ?>> wrap(StatefulConnection<?, ?> connection) {
 			return new DefaultPooledObject<>(connection);
 		}
 
 		@Override
-		public boolean validateObject(PooledObject<StatefulRedisConnection<?, ?>> pooled) {
-			StatefulRedisConnection<?, ?> connection = pooled.getObject();
+		public boolean validateObject(PooledObject<StatefulConnection<?, ?>> pooled) {
+			StatefulConnection<?, ?> connection = pooled.getObject();
 			if (!connection.isOpen()) {
 				return false;
 			}
@@ -311,7 +268,7 @@ final class BlockingGeneration extends PoolGeneration {
 			}
 			// Rested a whole keepalive interval: make sure something still answers before lending it.
 			try {
-				connection.async().ping().get(BlockingGeneration.this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+				ConnectionOpener.keepAlivePing(connection).get(BlockingGeneration.this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
 				return true;
 			}
 			catch (Exception ex) {
@@ -323,7 +280,7 @@ final class BlockingGeneration extends PoolGeneration {
 		}
 
 		@Override
-		public void destroyObject(PooledObject<StatefulRedisConnection<?, ?>> pooled) {
+		public void destroyObject(PooledObject<StatefulConnection<?, ?>> pooled) {
 			destroy(pooled.getObject());
 		}
 

@@ -18,9 +18,19 @@ import org.springframework.util.Assert;
  * @param maxTotal the most dedicated connections the pool holds at once
  * @param minIdle the connections the pool keeps open once created (async pools only)
  * @param waitTimeout how long a caller may wait for a connection of a full pool
+ * @param topology the servers beyond the URI's and where reads go; {@link PoolTopology#STANDALONE} for one Redis
+ * @param tls trust and key material for TLS, or {@code null} for the JDK's defaults
  */
 public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, ConnectionSettings connection, boolean pooled,
-		int maxTotal, int minIdle, Duration waitTimeout) {
+		int maxTotal, int minIdle, Duration waitTimeout, PoolTopology topology, PoolTls tls) {
+
+	/**
+	 * Define a pool of one Redis, with the JDK's TLS defaults.
+	 */
+	public PoolDefinition(PoolRole role, PoolType type, RedisURI uri, ConnectionSettings connection, boolean pooled,
+			int maxTotal, int minIdle, Duration waitTimeout) {
+		this(role, type, uri, connection, pooled, maxTotal, minIdle, waitTimeout, PoolTopology.STANDALONE, null);
+	}
 
 	public PoolDefinition {
 		Assert.notNull(role, "'role' must not be null");
@@ -30,6 +40,7 @@ public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Connect
 		Assert.isTrue(maxTotal > 0, "'maxTotal' must be positive");
 		Assert.isTrue(minIdle >= 0 && minIdle <= maxTotal, "'minIdle' must be between 0 and 'maxTotal'");
 		Assert.isTrue(!waitTimeout.isNegative() && !waitTimeout.isZero(), "'waitTimeout' must be positive");
+		Assert.notNull(topology, "'topology' must not be null");
 	}
 
 	/**
@@ -39,7 +50,7 @@ public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Connect
 	 */
 	public PoolDefinition withType(PoolType type) {
 		return new PoolDefinition(this.role, type, this.uri, this.connection, this.pooled, this.maxTotal,
-				this.minIdle, this.waitTimeout);
+				this.minIdle, this.waitTimeout, this.topology, this.tls);
 	}
 
 	/**

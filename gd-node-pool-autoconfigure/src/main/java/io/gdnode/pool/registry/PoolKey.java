@@ -8,8 +8,8 @@ import io.lettuce.core.resource.ClientResources;
 
 /**
  * The identity of a shared pool: clients whose keys are equal share one pool. Role, type,
- * endpoint, database, user, password, TLS and event loops all take part; pool sizes do not (the
- * first client's sizes win). The password is compared but never printed.
+ * endpoint, topology, database, user, password, TLS (and its SSL bundle) and event loops all take
+ * part; pool sizes do not (the first client's sizes win). Passwords are compared but never printed.
  */
 final class PoolKey {
 
@@ -29,6 +29,10 @@ final class PoolKey {
 
 	private final boolean verifyPeer;
 
+	private final PoolTopology topology;
+
+	private final String tlsBundle;
+
 	private final ClientResources resources;
 
 	private final Object owner;
@@ -43,6 +47,8 @@ final class PoolKey {
 		this.password = uri.getPassword();
 		this.ssl = uri.isSsl();
 		this.verifyPeer = uri.isVerifyPeer();
+		this.topology = definition.topology();
+		this.tlsBundle = (definition.tls() != null) ? definition.tls().bundle() : null;
 		this.resources = resources;
 		this.owner = owner;
 	}
@@ -79,12 +85,13 @@ final class PoolKey {
 		return this.role == that.role && this.type == that.type && this.endpoint.equals(that.endpoint)
 				&& this.database == that.database && Objects.equals(this.username, that.username)
 				&& Arrays.equals(this.password, that.password) && this.ssl == that.ssl
-				&& this.verifyPeer == that.verifyPeer && this.resources == that.resources && this.owner == that.owner;
+				&& this.verifyPeer == that.verifyPeer && this.topology.equals(that.topology)
+				&& Objects.equals(this.tlsBundle, that.tlsBundle) && this.resources == that.resources && this.owner == that.owner;
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.role, this.type, this.endpoint, this.username, this.ssl,
+		return Objects.hash(this.role, this.type, this.endpoint, this.username, this.ssl, this.topology,
 				System.identityHashCode(this.resources), System.identityHashCode(this.owner));
 	}
 
@@ -93,7 +100,12 @@ final class PoolKey {
 	 */
 	String location() {
 		String user = (this.username != null) ? this.username + "@" : "";
-		return (this.ssl ? "rediss://" : "redis://") + user + this.endpoint;
+		return switch (this.topology.kind()) {
+			case SENTINEL -> (this.ssl ? "rediss-sentinel://" : "redis-sentinel://") + user
+					+ String.join(",", this.topology.nodes()) + "/" + this.database + "#" + this.topology.master();
+			case CLUSTER -> (this.ssl ? "rediss://" : "redis://") + user + String.join(",", this.topology.nodes());
+			default -> (this.ssl ? "rediss://" : "redis://") + user + this.endpoint;
+		};
 	}
 
 	@Override

@@ -2,7 +2,7 @@ package io.gdnode.pool.registry;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 
 /**
  * A claim on an open pool: while it is held, the pool's idle cleanup leaves the pool open.
@@ -23,10 +23,13 @@ public final class PoolLease implements AutoCloseable {
 
 	/**
 	 * Return the pool's shared connection for plain commands, opening it on first use.
+	 * @param <C> the connection type: a {@code StatefulRedisConnection}, or for a Cluster pool a
+	 * {@code StatefulRedisClusterConnection}
 	 * @return the shared connection, valid until this lease is closed
 	 */
-	public StatefulRedisConnection<?, ?> sharedConnection() {
-		return this.generation.sharedConnection();
+	@SuppressWarnings("unchecked")
+	public <C extends StatefulConnection<?, ?>> C sharedConnection() {
+		return (C) this.generation.sharedConnection();
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.gdnode.pool.registry;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -25,10 +27,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param acquireMillis total time callers waited for a dedicated connection, over the pool's life
  * @param clients clients sharing the pool (role factories and async pools, in every application context)
  * @param idleTime seconds since the pool was last used, 0 while in use
+ * @param topology {@code standalone}, {@code replicas}, {@code discovered}, {@code sentinel} or {@code cluster}
+ * @param reads where reads go: {@code master}, {@code replicas-then-master} or {@code replicas}
+ * @param nodes the servers the pool talks to, with their roles
  */
 public record PoolStats(String name, String role, String type, String endpoint, boolean pooled, int max, int min,
 		int active, int idle, int waiting, int connections, int leases, long created, long destroyed, long borrowed,
 		long timeouts, long leaked, @JsonProperty("acquire_ms") long acquireMillis, int clients,
-		@JsonProperty("idle_time") long idleTime) {
+		@JsonProperty("idle_time") long idleTime, String topology, String reads, List<PoolNode> nodes) {
 
 }

@@ -7,10 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -36,11 +34,9 @@ public final class SharedPool {
 
 	private final ClientResources resources;
 
-	private final RedisClient client;
+	private final ConnectionOpener opener;
 
 	private final RedisURI uri;
-
-	private final ConnectGate connectGate;
 
 	private final PoolCounters counters = new PoolCounters();
 
@@ -64,9 +60,8 @@ public final class SharedPool {
 		this.leakDetector = new LeakDetector(name, leakThreshold, resources.timer(), this.counters);
 		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
 		this.resources = definition.connection().resourcesFor(resources);
-		this.client = RedisClient.create(this.resources);
-		this.client.setOptions(definition.connection().clientOptions());
-		this.connectGate = new ConnectGate(name, key.location(), definition.connection().reconnectBackoff());
+		this.opener = ConnectionOpener.create(definition, this.uri, name, key.location(), this.resources,
+				definition.connection().clientOptions());
 	}
 
 	/**
@@ -112,13 +107,16 @@ public final class SharedPool {
 
 	/**
 	 * Borrow a dedicated connection, waiting at most the pool's wait timeout when all are in use.
+	 * @param <C> the connection type: a {@code StatefulRedisConnection}, or for a Cluster pool a
+	 * {@code StatefulRedisClusterConnection}
 	 * @return a connection to hand back with {@link #giveBack}
 	 * @throws PoolExhaustedException when no connection came back in time
 	 */
-	public StatefulRedisConnection<?, ?> borrow() {
+	@SuppressWarnings("unchecked")
+	public <C extends StatefulConnection<?, ?>> C borrow() {
 		BlockingGeneration generation = (BlockingGeneration) acquire();
 		try {
-			return tracked(generation.borrow());
+			return (C) tracked(generation.borrow());
 		}
 		catch (RuntimeException ex) {
 			generation.release();
@@ -150,21 +148,24 @@ public final class SharedPool {
 	 * @return a new pub/sub connection
 	 */
 	public StatefulRedisPubSubConnection<?, ?> connectPubSub() {
-		return this.client.connectPubSub(codec(), this.uri);
+		return this.opener.openPubSub(codec(), this.uri);
 	}
 
 	/**
 	 * Acquire a connection from an async pool without blocking.
+	 * @param <C> the connection type: a {@code StatefulRedisConnection}, or for a Cluster pool a
+	 * {@code StatefulRedisClusterConnection}
 	 * @return the connection, or a failure with {@link PoolExhaustedException} after the wait timeout
 	 */
-	public CompletableFuture<StatefulRedisConnection<String, String>> acquireAsync() {
+	@SuppressWarnings("unchecked")
+	public <C extends StatefulConnection<String, String>> CompletableFuture<C> acquireAsync() {
 		AsyncGeneration generation = (AsyncGeneration) acquire();
 		return generation.acquire().handle((connection, ex) -> {
 			if (ex != null) {
 				generation.release();
-				return CompletableFuture.<StatefulRedisConnection<String, String>>failedFuture(ex);
+				return CompletableFuture.<C>failedFuture(ex);
 			}
-			return CompletableFuture.completedFuture(tracked(connection));
+			return CompletableFuture.completedFuture((C) tracked(connection));
 		}).thenCompose((connection) -> connection);
 	}
 
@@ -173,7 +174,7 @@ public final class SharedPool {
 	 * @param connection the connection
 	 * @return completes when the connection is back in the pool
 	 */
-	public CompletableFuture<Void> releaseAsync(StatefulRedisConnection<String, String> connection) {
+	public CompletableFuture<Void> releaseAsync(StatefulConnection<String, String> connection) {
 		untrack(connection);
 		PoolGeneration generation = this.current;
 		if (generation instanceof AsyncGeneration async) {
@@ -197,8 +198,10 @@ public final class SharedPool {
 	}
 
 	/**
-	 * Check that Redis answers, within the given time, without counting as use: an open pool is
-	 * asked on its shared connection, a closed one through a connection opened for the check alone.
+	 * Check that Redis answers, within the given time, without counting as use: an open pool of one
+	 * Redis is asked on its shared connection; a closed one, and a pool of a topology, through a
+	 * connection opened for the check alone, which for a slave pool reads from replicas only (so a
+	 * pool whose reads fell back to the master does not look healthy).
 	 * @param timeout the most the check may take
 	 * @return how long Redis took to answer
 	 * @throws RuntimeException when Redis did not answer in time
@@ -207,9 +210,9 @@ public final class SharedPool {
 		long start = System.nanoTime();
 		PoolGeneration generation = this.current;
 		if (generation instanceof BlockingGeneration blocking && blocking.openSharedConnection() != null
-				&& blocking.tryAcquire()) {
+				&& this.definition.topology().kind() == PoolTopology.Kind.STANDALONE && blocking.tryAcquire()) {
 			try {
-				blocking.openSharedConnection().async().ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+				this.opener.ping(blocking.openSharedConnection()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (Exception ex) {
 				throw unanswered(timeout, ex);
@@ -229,13 +232,14 @@ public final class SharedPool {
 			.withTimeout(timeout)
 			.withClientName(this.uri.getClientName() + "-health")
 			.build();
-		CompletableFuture<StatefulRedisConnection<String, String>> connecting = this.client
-			.connectAsync(StringCodec.UTF8, probe)
-			.toCompletableFuture();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		// Always a String codec: the topologies' checks send String commands.
+		CompletableFuture<StatefulConnection<String, String>> connecting = this.opener.openProbe(StringCodec.UTF8,
+				probe);
 		try {
-			StatefulRedisConnection<String, String> connection = connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			StatefulConnection<String, String> connection = connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			try {
-				connection.sync().ping();
+				this.opener.ping(connection).get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
 			}
 			finally {
 				connection.closeAsync();
@@ -243,7 +247,7 @@ public final class SharedPool {
 		}
 		catch (Exception ex) {
 			// A connection that completes after we gave up must not stay open.
-			connecting.thenAccept(StatefulRedisConnection::closeAsync);
+			connecting.thenAccept(StatefulConnection::closeAsync);
 			throw unanswered(timeout, ex);
 		}
 	}
@@ -285,10 +289,10 @@ public final class SharedPool {
 
 	private PoolGeneration open() {
 		if (this.definition.type() == PoolType.ASYNC) {
-			return new AsyncGeneration(this.client, this.uri, this.connectGate, this.name, this.definition, this.counters);
+			return new AsyncGeneration(this.opener, this.uri, this.name, this.definition, this.counters);
 		}
-		return new BlockingGeneration(this.client, this.uri, this.connectGate, codec(), this.name, this.definition,
-				this.counters, this.resources.timer());
+		return new BlockingGeneration(this.opener, this.uri, codec(), this.name, this.definition, this.counters,
+				this.resources.timer());
 	}
 
 	private RedisCodec<?, ?> codec() {
@@ -375,7 +379,7 @@ public final class SharedPool {
 		}
 		finally {
 			this.lent.values().forEach(LeakDetector.Tracker::close);
-			this.client.shutdown(0, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			this.opener.shutdown(shutdownTimeout);
 			this.resources.shutdown(0, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
@@ -398,7 +402,8 @@ public final class SharedPool {
 				open ? generation.connections() : 0, open ? generation.leases() : 0, c.created.sum(),
 				c.destroyed.sum(), c.borrowed.sum(), c.timeouts.sum(), c.leaked.sum(),
 				TimeUnit.NANOSECONDS.toMillis(c.acquireNanos.sum()), this.clients.get(),
-				open ? TimeUnit.NANOSECONDS.toSeconds(generation.idleNanos()) : 0);
+				open ? TimeUnit.NANOSECONDS.toSeconds(generation.idleNanos()) : 0,
+				this.definition.topology().kind().id(), this.definition.topology().reads().id(), this.opener.nodes());
 	}
 
 }

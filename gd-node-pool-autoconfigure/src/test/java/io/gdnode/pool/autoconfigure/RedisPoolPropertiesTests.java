@@ -155,6 +155,13 @@ class RedisPoolPropertiesTests {
 			REDIS_CLEANUP_INTERVAL  | 0s         | a positive duration
 			REDIS_CLEANUP_INTERVAL  | soon       | a positive duration
 			REDIS_TIMEOUT_WAIT      | -1ms       | a positive duration
+			REDIS_SLAVE_URL         | redis://replica-1:6379,replica-2:6379 | or a comma-separated list of such URLs
+			REDIS_SLAVE_FALLBACK    | replica    | master (reads go to the master when no replica is reachable) or none
+			REDIS_SLAVE_DISCOVERY   | maybe      | true, false, 1 or 0
+			REDIS_SENTINEL_NODES    | sentinel-1 | a comma-separated list of host:port
+			REDIS_CLUSTER_NODES     | 10.0.0.1   | a comma-separated list of host:port
+			REDIS_CLUSTER_REFRESHPERIOD | 0s     | a positive duration
+			REDIS_MASTER_SSL_BUNDLE | no-such-bundle | the name of an SSL bundle configured under spring.ssl.bundle
 			""")
 	void badValueStopsStartUpNamingVariableValueAndWhatIsAllowed(String variable, String value, String allowed) {
 		this.contextRunner.withInitializer(systemEnvironment(Map.of(variable, value))).run((context) -> {

@@ -320,7 +320,7 @@ class SharedPoolRegistryTests {
 				CONNECTION, true, 3, 2, Duration.ofSeconds(10)));
 		AtomicLong mostConnections = new AtomicLong();
 		runConcurrently(12, 20, () -> {
-			StatefulRedisConnection<String, String> connection = pool.acquireAsync().get(10, TimeUnit.SECONDS);
+			StatefulRedisConnection<String, String> connection = pool.<StatefulRedisConnection<String, String>>acquireAsync().get(10, TimeUnit.SECONDS);
 			try {
 				connection.async().ping().get(5, TimeUnit.SECONDS);
 				mostConnections.accumulateAndGet(connections(), Math::max);
@@ -340,7 +340,7 @@ class SharedPoolRegistryTests {
 	void unpooledAsyncPoolClosesEveryConnectionWhenGivenBack() throws Exception {
 		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
 				CONNECTION, false, 3, 2, Duration.ofSeconds(5)));
-		StatefulRedisConnection<String, String> connection = pool.acquireAsync().get(5, TimeUnit.SECONDS);
+		StatefulRedisConnection<String, String> connection = pool.<StatefulRedisConnection<String, String>>acquireAsync().get(5, TimeUnit.SECONDS);
 		assertThat(connection.sync().ping()).isEqualTo("PONG");
 		pool.releaseAsync(connection).get(5, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 0);
@@ -352,7 +352,7 @@ class SharedPoolRegistryTests {
 	void fullAsyncPoolFailsAfterWaitTimeout() throws Exception {
 		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
 				CONNECTION, true, 1, 0, Duration.ofMillis(200)));
-		StatefulRedisConnection<String, String> held = pool.acquireAsync().get(5, TimeUnit.SECONDS);
+		StatefulRedisConnection<String, String> held = pool.<StatefulRedisConnection<String, String>>acquireAsync().get(5, TimeUnit.SECONDS);
 		CompletableFuture<StatefulRedisConnection<String, String>> waiting = pool.acquireAsync();
 		assertThat(pool.stats().waiting()).isEqualTo(1);
 		assertThat(waiting).failsWithin(Duration.ofSeconds(5))

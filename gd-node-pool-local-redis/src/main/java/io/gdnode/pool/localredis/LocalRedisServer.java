@@ -34,6 +34,8 @@ public final class LocalRedisServer implements AutoCloseable {
 			+ "and the sample start their own Redis servers on free loopback ports.";
 
 	private static final String HOST = "127.0.0.1";
+	/** Marks the sentinel configuration among the extra arguments of {@link #spawn}. */
+	private static final String SENTINEL_CONFIG = "<sentinel-config>";
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
 	private static final int IO_TIMEOUT_MILLIS = 5000;
 	// A freshly probed port can be taken by someone else before redis binds it; a few retries
@@ -48,6 +50,8 @@ public final class LocalRedisServer implements AutoCloseable {
 	private final AtomicBoolean stopped = new AtomicBoolean();
 	/** Cleared when {@link #restart()} hands the data directory to the next process. */
 	private volatile boolean ownsDirectory = true;
+	private volatile int tlsPort;
+	private volatile String password;
 
 	private LocalRedisServer(Process process, int port, Path directory, List<String> extraArgs) {
 		this.process = process;
@@ -67,7 +71,8 @@ public final class LocalRedisServer implements AutoCloseable {
 
 	/**
 	 * Starts a standalone server with extra {@code redis-server} arguments, which override the
-	 * defaults: for example {@code "--appendonly", "yes", "--appendfsync", "always"}.
+	 * defaults: for example {@code "--appendonly", "yes", "--appendfsync", "always"} or
+	 * {@code "--cluster-enabled", "yes"}.
 	 */
 	public static LocalRedisServer start(String... extraArgs) {
 		return launch(LocalRedisServer::freePort, List.of(extraArgs));
@@ -81,6 +86,45 @@ public final class LocalRedisServer implements AutoCloseable {
 	/** Returns a loopback port that nothing listens on now. */
 	public static int freeLoopbackPort() {
 		return freePort();
+	}
+
+	/**
+	 * Starts a standalone server that also listens for TLS on a second free port, with the given
+	 * PEM certificate, key and CA (clients need not present a certificate). The plain port stays
+	 * open for {@link #command}.
+	 */
+	public static LocalRedisServer startTls(Path certificate, Path key, Path caCertificate) {
+		int tlsPort = freePort();
+		LocalRedisServer server = launch(LocalRedisServer::freePort, List.of("--tls-port", String.valueOf(tlsPort),
+				"--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(), "--tls-ca-cert-file",
+				caCertificate.toString(), "--tls-auth-clients", "no"));
+		server.tlsPort = tlsPort;
+		return server;
+	}
+
+	/**
+	 * Starts a Sentinel ({@code redis-server <config> --sentinel}) that monitors {@code master}
+	 * under the given name with a quorum of 2, takes it as down after {@code downAfter} without an
+	 * answer, and may fail over again after {@code failoverTimeout}.
+	 */
+	public static LocalRedisServer startSentinel(String masterName, LocalRedisServer master, Duration downAfter,
+			Duration failoverTimeout) {
+		return startSentinel(masterName, master, downAfter, failoverTimeout, null);
+	}
+
+	/**
+	 * Starts a Sentinel like {@link #startSentinel(String, LocalRedisServer, Duration, Duration)}
+	 * whose clients, other sentinels included, must authenticate with {@code password}
+	 * ({@code requirepass}); {@link #command} then authenticates first.
+	 */
+	public static LocalRedisServer startSentinel(String masterName, LocalRedisServer master, Duration downAfter,
+			Duration failoverTimeout, String password) {
+		String config = "sentinel monitor " + masterName + " " + HOST + " " + master.port() + " 2\n"
+				+ "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis() + "\n"
+				+ "sentinel failover-timeout " + masterName + " " + failoverTimeout.toMillis() + "\n"
+				+ "sentinel parallel-syncs " + masterName + " 1\n"
+				+ ((password != null) ? "requirepass \"" + password + "\"\n" : "");
+		return launch(LocalRedisServer::freePort, List.of(SENTINEL_CONFIG, config), null, password);
 	}
 
 	/** Starts a replica of {@code master} and waits until its link to the master is up. */
@@ -123,6 +167,14 @@ public final class LocalRedisServer implements AutoCloseable {
 	/** The TCP port the server listens on. */
 	public int port() {
 		return this.port;
+	}
+
+	/** The TLS port, for a server from {@link #startTls}. */
+	public int tlsPort() {
+		if (this.tlsPort == 0) {
+			throw new IllegalStateException("Port " + this.port + " was not started with TLS");
+		}
+		return this.tlsPort;
 	}
 
 	/** A {@code redis://} URL for database 0. */
@@ -229,7 +281,7 @@ public final class LocalRedisServer implements AutoCloseable {
 		awaitExit();
 		this.ownsDirectory = false;
 		this.stopped.set(true);
-		return launch(() -> this.port, this.extraArgs, this.directory);
+		return launch(() -> this.port, this.extraArgs, this.directory, this.password);
 	}
 
 	/** Whether the process is still running. */
@@ -265,10 +317,15 @@ public final class LocalRedisServer implements AutoCloseable {
 	}
 
 	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs) {
-		return launch(ports, extraArgs, null);
+		return launch(ports, extraArgs, null, null);
 	}
 
-	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs, Path directory) {
+	/**
+	 * @param directory the data directory to reuse, or {@code null} for a new one
+	 * @param password what the harness's own commands authenticate with, or {@code null}
+	 */
+	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs, Path directory,
+			String password) {
 		if (!available()) {
 			String binary = binary();
 			throw new IllegalStateException(NOT_FOUND_MESSAGE
@@ -277,6 +334,7 @@ public final class LocalRedisServer implements AutoCloseable {
 		String failure = "";
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
 			LocalRedisServer server = spawn(ports.getAsInt(), extraArgs, directory);
+			server.password = password;
 			// Checking the pid Redis reports means a PONG from whoever won a port race is never taken for ours.
 			String pidLine = "process_id:" + server.pid();
 			if (server.await(() -> "PONG".equals(server.command("PING"))
@@ -302,8 +360,16 @@ public final class LocalRedisServer implements AutoCloseable {
 			if (directory == null) {
 				directory = Files.createTempDirectory("local-redis-");
 			}
+			List<String> command = new ArrayList<>(List.of(binary()));
+			int sentinel = extraArgs.indexOf(SENTINEL_CONFIG);
+			if (sentinel >= 0) {
+				// A sentinel rewrites its configuration file, which must come first on the command line.
+				Path config = Files.writeString(directory.resolve("sentinel.conf"), extraArgs.get(sentinel + 1));
+				command.addAll(List.of(config.toString(), "--sentinel"));
+				extraArgs = new ArrayList<>(extraArgs.subList(0, sentinel));
+			}
 			// --repl-diskless-sync-delay 0: Redis otherwise waits 5 s before syncing each new replica.
-			List<String> command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", HOST,
+			command.addAll(List.of("--port", String.valueOf(port), "--bind", HOST,
 					"--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--dir",
 					directory.toString(), "--logfile", "", "--repl-diskless-sync-delay", "0"));
 			command.addAll(extraArgs);
@@ -326,10 +392,14 @@ public final class LocalRedisServer implements AutoCloseable {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(HOST, this.port), IO_TIMEOUT_MILLIS);
 			socket.setSoTimeout(IO_TIMEOUT_MILLIS);
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			if (this.password != null) {
+				socket.getOutputStream().write(Resp.encode("AUTH", this.password));
+				Resp.read(in);
+			}
 			for (String[] args : commands) {
 				socket.getOutputStream().write(Resp.encode(args));
 			}
-			InputStream in = new BufferedInputStream(socket.getInputStream());
 			List<String> replies = new ArrayList<>();
 			for (int i = 0; i < commands.size(); i++) {
 				replies.add(Resp.read(in));

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,6 +93,29 @@ class LocalRedisServerTests {
 		assertThat(handle.map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
 		assertThat(Files.exists(server.directory())).isFalse();
 		assertThatThrownBy(() -> server.command("PING")).isInstanceOf(UncheckedIOException.class);
+	}
+
+	@Test
+	void sentinelMonitorsTheMasterAndCleansUpItsConfiguration() {
+		try (LocalRedisServer master = LocalRedisServer.start()) {
+			LocalRedisServer sentinel = LocalRedisServer.startSentinel("watched", master, Duration.ofSeconds(1),
+					Duration.ofSeconds(5));
+			assertThat(sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "watched"))
+				.isEqualTo("127.0.0.1\n" + master.port());
+			assertThat(Files.exists(sentinel.directory().resolve("sentinel.conf"))).isTrue();
+			sentinel.close();
+			assertThat(Files.exists(sentinel.directory())).isFalse();
+		}
+	}
+
+	@Test
+	void killStopsTheProcessAtOnceAndCloseStillCleansUp() {
+		LocalRedisServer server = LocalRedisServer.start();
+		long pid = server.pid();
+		server.kill();
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+		server.close();
+		assertThat(Files.exists(server.directory())).isFalse();
 	}
 
 	@Test

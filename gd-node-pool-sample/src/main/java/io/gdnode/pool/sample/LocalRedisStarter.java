@@ -27,8 +27,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * Gives the sample a Redis when none is configured, so that it runs on a fresh machine with one
- * command. When neither {@code redis.url} nor {@code redis.master.url} ({@code REDIS_URL},
- * {@code REDIS_MASTER_URL}) is set, it uses the Redis that answers PING on 127.0.0.1:6379 (the
+ * command. When none of {@code redis.url}, {@code redis.master.url}, {@code redis.sentinel.nodes}
+ * and {@code redis.cluster.nodes} ({@code REDIS_URL}, {@code REDIS_MASTER_URL},
+ * {@code REDIS_SENTINEL_NODES}, {@code REDIS_CLUSTER_NODES}) is set, it uses the Redis that answers PING on 127.0.0.1:6379 (the
  * port is {@value #PROBE_PORT_PROPERTY}), or else starts a {@code redis-server} master and a
  * replica on free loopback ports, which stop when the application context closes or the JVM exits.
  * Role URLs the user set explicitly are kept.
@@ -77,8 +78,10 @@ public class LocalRedisStarter implements SmartApplicationListener {
 	}
 
 	private void provideRedis(ConfigurableEnvironment environment) {
-		if (isConfigured(environment, "redis.url") || isConfigured(environment, "redis.master.url")) {
-			logger.info("Redis is configured (redis.url or redis.master.url): the sample starts no Redis of its own");
+		if (isConfigured(environment, "redis.url") || isConfigured(environment, "redis.master.url")
+				|| isConfigured(environment, "redis.sentinel.nodes") || isConfigured(environment, "redis.cluster.nodes")) {
+			logger.info("Redis is configured (redis.url, redis.master.url, redis.sentinel.nodes or "
+					+ "redis.cluster.nodes): the sample starts no Redis of its own");
 			return;
 		}
 		int probePort = environment.getProperty(PROBE_PORT_PROPERTY, Integer.class, DEFAULT_PROBE_PORT);

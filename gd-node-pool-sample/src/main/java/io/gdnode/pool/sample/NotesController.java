@@ -75,7 +75,7 @@ public class NotesController {
 	@GetMapping(path = "/notes/{id}/async", produces = MediaType.TEXT_PLAIN_VALUE)
 	CompletableFuture<ResponseEntity<String>> readAsync(@PathVariable String id) {
 		// Spring MVC frees the request thread and answers when the future completes.
-		return this.asyncRedisPool.execute((commands) -> commands.get(noteKey(id))).thenApply(NotesController::found);
+		return this.asyncRedisPool.executeOnAnyTopology((commands) -> commands.get(noteKey(id))).thenApply(NotesController::found);
 	}
 
 	@GetMapping("/notes")

@@ -1,0 +1,96 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+
+/**
+ * Opens Redis Cluster connections through one cluster client per pool, which keeps the pool's
+ * view of the cluster: refreshed periodically and whenever a node moves slots, fails or stops
+ * answering, so writes follow a failover to the promoted replica.
+ */
+final class ClusterOpener extends ConnectionOpener {
+
+	private final RedisClusterClient client;
+
+	private final PoolTopology topology;
+
+	private volatile boolean connected;
+
+	ClusterOpener(RedisURI uri, PoolTopology topology, String name, String location, Duration bound, Delay backoff,
+			ClientResources resources, ClientOptions options) {
+		super(name, location, bound, backoff);
+		this.topology = topology;
+		List<RedisURI> seeds = topology.nodes().stream().map((node) -> at(uri, node)).toList();
+		this.client = RedisClusterClient.create(resources, seeds);
+		this.client.setOptions(ClusterClientOptions.builder(options)
+			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+				.enableAllAdaptiveRefreshTriggers()
+				.adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+				.enablePeriodicRefresh(topology.refreshPeriod())
+				.build())
+			.build());
+	}
+
+	@Override
+	<K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
+		// A new client learns the cluster's partitions first, without blocking the caller.
+		CompletableFuture<Void> partitions = this.connected ? CompletableFuture.completedFuture(null)
+				: this.client.refreshPartitionsAsync().toCompletableFuture();
+		return partitions.thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
+			connection.setReadFrom(ReplicaReads.of(this.topology.reads(), null));
+			this.connected = true;
+			return connection;
+		});
+	}
+
+	@Override
+	StatefulRedisPubSubConnection<?, ?> openPubSub(RedisCodec<?, ?> codec, RedisURI uri) {
+		return this.client.connectPubSub(codec);
+	}
+
+	@Override
+	CompletableFuture<String> ping(StatefulConnection<?, ?> connection) {
+		return ((StatefulRedisClusterConnection<?, ?>) connection).async().ping().toCompletableFuture();
+	}
+
+	/**
+	 * Return the cluster's nodes as this pool last saw them, once it has connected; the seed nodes before.
+	 */
+	@Override
+	List<PoolNode> nodes() {
+		List<PoolNode> nodes = new ArrayList<>();
+		if (!this.connected) {
+			this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "seed")));
+			return nodes;
+		}
+		for (RedisClusterNode node : this.client.getPartitions()) {
+			String role = node.is(RedisClusterNode.NodeFlag.FAIL) ? "failed"
+					: node.getRole().isUpstream() ? "master" : "replica";
+			nodes.add(new PoolNode(node.getUri().getHost() + ":" + node.getUri().getPort(), role));
+		}
+		nodes.sort((a, b) -> a.address().compareTo(b.address()));
+		return nodes;
+	}
+
+	@Override
+	void shutdown(Duration timeout) {
+		this.client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+}

@@ -1,0 +1,142 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.masterreplica.MasterReplica;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+
+/**
+ * Opens Lettuce master/replica connections: writes go to the master, reads where the topology
+ * says. The master and replicas are a configured list, the replicas the master reports, or what
+ * the sentinels say, in which case the connections follow a failover to the promoted replica.
+ */
+final class MasterReplicaOpener extends ConnectionOpener {
+
+	private final RedisClient client;
+
+	private final PoolTopology topology;
+
+	/** The master and replicas as the pool's connections last saw them, {@code null} before any read. */
+	private volatile List<PoolNode> seen;
+
+	MasterReplicaOpener(RedisURI uri, PoolTopology topology, String name, String location, Duration bound, Delay backoff,
+			ClientResources resources, ClientOptions options) {
+		super(name, location, bound, backoff);
+		this.client = RedisClient.create(resources);
+		this.client.setOptions(options);
+		this.topology = topology;
+	}
+
+	@Override
+	<K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
+		ReadFrom reads = ReplicaReads.of((probe && this.topology.reads() == PoolTopology.Reads.REPLICAS_THEN_MASTER)
+				? PoolTopology.Reads.REPLICAS : this.topology.reads(), (nodes) -> this.seen = nodes);
+		CompletableFuture<StatefulRedisMasterReplicaConnection<K, V>> connecting = (this.topology
+			.kind() == PoolTopology.Kind.REPLICAS) ? MasterReplica.connectAsync(this.client, codec, nodes(uri))
+					: MasterReplica.connectAsync(this.client, codec, target(uri));
+		return connecting.thenApply((connection) -> {
+			connection.setReadFrom(reads);
+			return connection;
+		});
+	}
+
+	/**
+	 * Return the master and the replicas, each with the credentials, database and TLS of the pool.
+	 */
+	private List<RedisURI> nodes(RedisURI uri) {
+		List<RedisURI> nodes = new ArrayList<>();
+		nodes.add(at(uri, this.topology.master()));
+		for (String replica : this.topology.nodes()) {
+			nodes.add(at(uri, replica));
+		}
+		return nodes;
+	}
+
+	/**
+	 * Return the URI that finds the master: the master itself, or the sentinels.
+	 */
+	private RedisURI target(RedisURI uri) {
+		if (this.topology.kind() != PoolTopology.Kind.SENTINEL) {
+			return at(uri, this.topology.master());
+		}
+		// A builder copied from a URI with a host refuses sentinels: copy what the data nodes need.
+		RedisURI.Builder builder = RedisURI.builder()
+			.withSentinelMasterId(this.topology.master())
+			.withDatabase(uri.getDatabase())
+			.withSsl(uri.isSsl())
+			.withVerifyPeer(uri.getVerifyMode())
+			.withTimeout(uri.getTimeout())
+			.withClientName(uri.getClientName());
+		if (uri.getPassword() != null) {
+			builder.withAuthentication(uri.getUsername(), uri.getPassword());
+		}
+		for (String sentinel : this.topology.nodes()) {
+			RedisURI address = RedisURI.create("redis://" + sentinel);
+			if (this.topology.sentinelPassword() != null) {
+				builder.withSentinel(address.getHost(), address.getPort(),
+						String.valueOf(this.topology.sentinelPassword()));
+			}
+			else {
+				builder.withSentinel(address.getHost(), address.getPort());
+			}
+		}
+		return builder.build();
+	}
+
+	@Override
+	StatefulRedisPubSubConnection<?, ?> openPubSub(RedisCodec<?, ?> codec, RedisURI uri) {
+		// Messages published anywhere reach the master's subscribers: subscribe on the master.
+		return this.client.connectPubSub(codec, target(uri));
+	}
+
+	/**
+	 * Send an ECHO rather than a PING: Lettuce routes ECHO as a read, PING as a write, and a slave
+	 * pool's check is about whether its reads are answered.
+	 */
+	@Override
+	@SuppressWarnings("unchecked")
+	CompletableFuture<String> ping(StatefulConnection<?, ?> connection) {
+		return ((StatefulRedisConnection<String, String>) connection).async().echo("PONG").toCompletableFuture();
+	}
+
+	/**
+	 * Return the master and replicas as the pool's connections last saw them (reads and health
+	 * checks refresh that view), or as configured before any read; and the sentinels.
+	 */
+	@Override
+	List<PoolNode> nodes() {
+		List<PoolNode> nodes = new ArrayList<>();
+		if (this.topology.kind() == PoolTopology.Kind.SENTINEL) {
+			this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "sentinel")));
+		}
+		List<PoolNode> seen = this.seen;
+		if (seen != null) {
+			nodes.addAll(seen);
+		}
+		else if (this.topology.kind() != PoolTopology.Kind.SENTINEL) {
+			nodes.add(new PoolNode(this.topology.master(), "master"));
+			this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "replica")));
+		}
+		return nodes;
+	}
+
+	@Override
+	void shutdown(Duration timeout) {
+		this.client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+}

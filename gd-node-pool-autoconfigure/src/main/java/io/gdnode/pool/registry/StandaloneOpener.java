@@ -1,0 +1,60 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+
+/**
+ * Opens connections to one Redis.
+ */
+final class StandaloneOpener extends ConnectionOpener {
+
+	private final RedisClient client;
+
+	private final String address;
+
+	StandaloneOpener(RedisURI uri, String name, String location, Duration bound, Delay backoff, ClientResources resources,
+			ClientOptions options) {
+		super(name, location, bound, backoff);
+		this.client = RedisClient.create(resources);
+		this.client.setOptions(options);
+		this.address = uri.getHost() + ":" + uri.getPort();
+	}
+
+	@Override
+	<K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
+		return this.client.connectAsync(codec, uri).toCompletableFuture().thenApply((connection) -> connection);
+	}
+
+	@Override
+	StatefulRedisPubSubConnection<?, ?> openPubSub(RedisCodec<?, ?> codec, RedisURI uri) {
+		return this.client.connectPubSub(codec, uri);
+	}
+
+	@Override
+	CompletableFuture<String> ping(StatefulConnection<?, ?> connection) {
+		return ((StatefulRedisConnection<?, ?>) connection).async().ping().toCompletableFuture();
+	}
+
+	@Override
+	List<PoolNode> nodes() {
+		return List.of(new PoolNode(this.address, "standalone"));
+	}
+
+	@Override
+	void shutdown(Duration timeout) {
+		this.client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+}

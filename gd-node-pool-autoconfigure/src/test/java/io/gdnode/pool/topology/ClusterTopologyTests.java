@@ -1,0 +1,145 @@
+package io.gdnode.pool.topology;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.connection.AsyncRedisPool;
+import io.gdnode.pool.localredis.LocalRedisCluster;
+import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.PoolStats;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The master and slave roles over a real six-node Redis Cluster (three masters, three replicas)
+ * created with {@code redis-cli --cluster create}: a key in every one of the 16384 slots is written
+ * and read, slave reads come from replicas, keys keep working while slots move to another master,
+ * and after {@code kill -9} of a master writes resume on its promoted replica within the bound.
+ */
+class ClusterTopologyTests {
+
+	/** The failover bound the README documents, with cluster-node-timeout 1000. */
+	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
+
+	/** One key in every hash slot. */
+	private static final List<String> KEYS = keyPerSlot();
+
+	private LocalRedisCluster cluster;
+
+	@BeforeEach
+	void startCluster() {
+		this.cluster = LocalRedisCluster.start(3, Duration.ofSeconds(1));
+	}
+
+	@AfterEach
+	void stopCluster() {
+		this.cluster.close();
+	}
+
+	@Test
+	void keysAcrossAllSlotsAreWrittenAndReadAndFollowReshardingAndFailover() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
+			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=1s",
+					"redis.timeout.connect=1s", "redis.client.name=cluster-test")
+			.run((context) -> {
+				StringRedisTemplate writes = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+				StringRedisTemplate reads = context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class);
+				// Written through the async pool, all at once; each SET goes to the master of its key's slot.
+				AsyncRedisPool async = context.getBean(AsyncRedisPool.class);
+				async.executeOnAnyTopology((commands) -> CompletableFuture.allOf(KEYS.stream()
+					.map((key) -> commands.set(key, value(key)).toCompletableFuture())
+					.toArray(CompletableFuture[]::new))).get(30, TimeUnit.SECONDS);
+				List<LocalRedisServer> masters = this.cluster.masters();
+				assertThat(masters).hasSize(3).allSatisfy((master) -> assertThat(dbSize(master)).isGreaterThan(5000));
+				assertThat(masters.stream().mapToLong(ClusterTopologyTests::dbSize).sum()).isEqualTo(KEYS.size());
+				// Replication is asynchronous: wait until every replica holds as many keys as the masters.
+				await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.nodes().stream()
+					.mapToLong(ClusterTopologyTests::dbSize).sum() == 2L * KEYS.size());
+				KEYS.forEach((key) -> assertThat(reads.opsForValue().get(key)).isEqualTo(value(key)));
+				assertThat(masters.stream().mapToLong((master) -> ReplicaTopologyTests.calls(master, "get")).sum())
+					.isZero();
+				assertThat(this.cluster.nodes().stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "get")).sum())
+					.isEqualTo(KEYS.size());
+				try (RedisClusterConnection connection = writes.getRequiredConnectionFactory().getClusterConnection()) {
+					assertThat(connection.clusterGetNodes()).hasSize(6);
+				}
+				assertThat(async.executeOnAnyTopology((commands) -> commands.get(KEYS.get(1))).get())
+					.isEqualTo(value(KEYS.get(1)));
+				PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
+				assertThat(stats.topology()).isEqualTo("cluster");
+				assertThat(stats.nodes()).hasSize(6);
+				assertThat(stats.nodes().stream().filter((node) -> node.role().equals("master"))).hasSize(3);
+
+				// Resharding: keys move to another master; the pool follows the redirections.
+				long before = dbSize(masters.get(1));
+				this.cluster.reshard(masters.get(0), masters.get(1), 1000);
+				assertThat(dbSize(masters.get(1))).isGreaterThan(before);
+				KEYS.forEach((key) -> assertThat(writes.opsForValue().get(key)).isEqualTo(value(key)));
+				writes.opsForValue().set(KEYS.get(0), "after-resharding");
+				writes.opsForValue().set(KEYS.get(0), value(KEYS.get(0)));
+
+				LocalRedisServer victim = masters.get(0);
+				String key = KEYS.stream()
+					.filter((candidate) -> "1".equals(victim.command("EXISTS", candidate)))
+					.findFirst()
+					.orElseThrow();
+				victim.kill();
+				long killed = System.nanoTime();
+				Duration resumed = null;
+				while (resumed == null && System.nanoTime() - killed < FAILOVER_BOUND.toNanos() * 2) {
+					try {
+						writes.opsForValue().set(key, "after-failover");
+						resumed = Duration.ofNanos(System.nanoTime() - killed);
+					}
+					catch (RuntimeException ex) {
+						// Not failed over yet, or the client has not seen it yet.
+					}
+				}
+				System.out.println("Cluster failover: writes resumed " + ((resumed != null) ? resumed.toMillis() : -1)
+						+ " ms after kill -9");
+				assertThat(resumed).isNotNull().isLessThan(FAILOVER_BOUND);
+				assertThat(writes.opsForValue().get(key)).isEqualTo("after-failover");
+				KEYS.stream()
+					.filter((other) -> !other.equals(key))
+					.forEach((other) -> assertThat(writes.opsForValue().get(other)).isEqualTo(value(other)));
+				assertThat(this.cluster.masters()).hasSize(3).doesNotContain(victim);
+			});
+	}
+
+	private static List<String> keyPerSlot() {
+		String[] keys = new String[SlotHash.SLOT_COUNT];
+		int found = 0;
+		for (int i = 0; found < keys.length; i++) {
+			String key = "key-" + i;
+			int slot = SlotHash.getSlot(key);
+			if (keys[slot] == null) {
+				keys[slot] = key;
+				found++;
+			}
+		}
+		return List.of(keys);
+	}
+
+	private static String value(String key) {
+		return "value-of-" + key;
+	}
+
+	private static long dbSize(LocalRedisServer node) {
+		return Long.parseLong(node.command("DBSIZE"));
+	}
+
+}

@@ -1,0 +1,150 @@
+package io.gdnode.pool.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.PoolNode;
+import io.gdnode.pool.registry.PoolStats;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The master and slave roles through three real sentinels, which require a password, watching a
+ * master and its replica: after {@code kill -9} of the master, writes resume on the promoted
+ * replica within the bound, reads continue, and no acknowledged write is lost.
+ */
+class SentinelTopologyTests {
+
+	/** The failover bound the README documents, with down-after-milliseconds 1000. */
+	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
+
+	private static final String MASTER_NAME = "gdnode";
+
+	private static final String SENTINEL_PASSWORD = "sentinel-secret";
+
+	private LocalRedisServer master;
+
+	private LocalRedisServer replica;
+
+	private final List<LocalRedisServer> sentinels = new ArrayList<>();
+
+	@BeforeEach
+	void startRedis() {
+		this.master = LocalRedisServer.start("--appendonly", "yes", "--appendfsync", "always");
+		this.replica = LocalRedisServer.startReplicaOf(this.master);
+		for (int i = 0; i < 3; i++) {
+			this.sentinels.add(LocalRedisServer.startSentinel(MASTER_NAME, this.master, Duration.ofSeconds(1),
+					Duration.ofSeconds(5), SENTINEL_PASSWORD));
+		}
+		// Sentinels find each other and the replica through the master, every second or two.
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.sentinels.stream()
+			.allMatch((sentinel) -> sentinel.command("INFO", "sentinel").contains("slaves=1,sentinels=3")));
+	}
+
+	@AfterEach
+	void stopRedis() {
+		this.sentinels.forEach(LocalRedisServer::close);
+		this.replica.close();
+		this.master.close();
+	}
+
+	@Test
+	void writesResumeOnThePromotedReplicaAfterTheMasterIsKilled() {
+		String nodes = this.sentinels.stream().map((s) -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
+			.withPropertyValues("redis.sentinel.master=" + MASTER_NAME, "redis.sentinel.nodes=" + nodes,
+					"redis.sentinel.password=" + SENTINEL_PASSWORD,
+					"redis.timeout.command=1s", "redis.timeout.connect=1s", "redis.client.name=sentinel-test")
+			.run((context) -> {
+				StringRedisTemplate writes = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+				StringRedisTemplate reads = context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class);
+				List<Integer> acknowledged = new ArrayList<>();
+				for (int i = 0; i < 50; i++) {
+					assertThat(write(writes, i)).isTrue();
+					// Replication is asynchronous: a write is safe from a failover once WAIT says a replica has it.
+					assertThat(writes.execute((RedisCallback<Long>) SentinelTopologyTests::waitForReplica)).isOne();
+					acknowledged.add(i);
+				}
+				assertThat(reads.opsForValue().get("key-49")).isEqualTo("49");
+				PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
+				assertThat(stats.topology()).isEqualTo("sentinel");
+				assertThat(stats.endpoint()).startsWith("redis-sentinel://").endsWith("#" + MASTER_NAME);
+				assertThat(stats.nodes()).hasSize(3).allMatch((node) -> node.role().equals("sentinel"));
+				assertThat(stats.toString()).doesNotContain(SENTINEL_PASSWORD);
+				// Reads show the pool which master and replicas the sentinels gave it.
+				assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).contains(
+						new PoolNode("127.0.0.1:" + this.master.port(), "master"),
+						new PoolNode("127.0.0.1:" + this.replica.port(), "replica"));
+
+				this.master.kill();
+				long killed = System.nanoTime();
+				int next = 50;
+				Duration resumed = null;
+				while (resumed == null && System.nanoTime() - killed < FAILOVER_BOUND.toNanos() * 2) {
+					if (write(writes, next)) {
+						acknowledged.add(next);
+						resumed = Duration.ofNanos(System.nanoTime() - killed);
+					}
+					next++;
+				}
+				System.out.println("Sentinel failover: writes resumed " + resumed.toMillis() + " ms after kill -9");
+				assertThat(resumed).isLessThan(FAILOVER_BOUND);
+				assertThat(this.replica.command("INFO", "replication")).contains("role:master");
+				for (int i = 0; i < 20; i++, next++) {
+					assertThat(write(writes, next)).isTrue();
+					acknowledged.add(next);
+				}
+				for (int key : acknowledged) {
+					assertThat(this.replica.command("GET", "key-" + key)).as("key-" + key).isEqualTo(String.valueOf(key));
+				}
+				assertThat(reads.opsForValue().get("key-" + (next - 1))).isEqualTo(String.valueOf(next - 1));
+				assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes())
+					.contains(new PoolNode("127.0.0.1:" + this.replica.port(), "master"))
+					.doesNotContain(new PoolNode("127.0.0.1:" + this.master.port(), "master"));
+			});
+	}
+
+	/**
+	 * Write a key through the master role.
+	 * @return whether the master acknowledged the write
+	 */
+	private static boolean write(StringRedisTemplate writes, int key) {
+		try {
+			writes.opsForValue().set("key-" + key, String.valueOf(key));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Long waitForReplica(RedisConnection connection) {
+		try {
+			return ((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
+				.waitForReplication(1, 500)
+				.get(2, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			return null;
+		}
+	}
+
+}
