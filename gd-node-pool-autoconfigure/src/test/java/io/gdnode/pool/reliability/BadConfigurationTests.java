@@ -81,6 +81,16 @@ class BadConfigurationTests {
 		add(rows, "REDIS_LEAK_THRESHOLD", "soon", "not a duration", "a duration such as 30s, or 0");
 		add(rows, "REDIS_LEAK_THRESHOLD", "99999999999999999999d", "overflow", "a duration such as 30s, or 0");
 		add(rows, "REDIS_HEALTH_REQUIRED", "primary", "unknown role", "a comma-separated list of master, slave, local and async");
+		add(rows, "REDIS_SLAVE_DISCOVERY", "maybe", "not a boolean", "true, false, 1 or 0");
+		add(rows, "REDIS_SLAVE_FALLBACK", "replica", "unknown value", "master (reads go to the master");
+		for (String nodes : List.of("REDIS_SENTINEL_NODES", "REDIS_CLUSTER_NODES")) {
+			add(rows, nodes, "10.0.0.1", "no port", "a comma-separated list of host:port");
+			add(rows, nodes, "10.0.0.1:port", "port not a number", "a comma-separated list of host:port");
+		}
+		add(rows, "REDIS_CLUSTER_REFRESHPERIOD", "0", "zero", "a positive duration");
+		add(rows, "REDIS_CLUSTER_REFRESHPERIOD", "soon", "not a duration", "a positive duration");
+		add(rows, "REDIS_SSL_BUNDLE", "missing", "no such SSL bundle", "the name of an SSL bundle");
+		add(rows, "REDIS_MASTER_SSL_BUNDLE", "missing", "no such SSL bundle", "the name of an SSL bundle");
 		return rows.stream();
 	}
 
@@ -97,7 +107,9 @@ class BadConfigurationTests {
 		application.setLogStartupInfo(false);
 		application.setEnvironment(environment(variable, value));
 		assertThatException().isThrownBy(application::run);
-		String property = variable.toLowerCase(Locale.ROOT).replace('_', '.');
+		String property = variable.toLowerCase(Locale.ROOT)
+			.replace('_', '.')
+			.replace("refreshperiod", "refresh-period");
 		String description = line(output.getOut() + output.getErr(), "Invalid Redis pool setting ");
 		assertThat(output.getAll()).contains("APPLICATION FAILED TO START");
 		assertThat(description).contains(variable)
