@@ -2,6 +2,7 @@ package io.gdnode.pool.connection;
 
 import java.util.Locale;
 
+import io.gdnode.pool.registry.PoolTopology;
 import io.gdnode.pool.registry.SharedPool;
 
 import org.springframework.dao.DataAccessException;
@@ -19,6 +20,9 @@ import org.springframework.data.redis.RedisSystemException;
 final class PoolExceptionTranslator {
 
 	private static final String READONLY = "READONLY";
+
+	/** Lettuce's words for a command rejected while its connection is down. */
+	private static final String NOT_CONNECTED = "Currently not connected";
 
 	private final SharedPool pool;
 
@@ -66,6 +70,13 @@ final class PoolExceptionTranslator {
 					+ reason + "). Without Sentinel the starter does not follow a promotion: point REDIS_"
 					+ role.toUpperCase(Locale.ROOT) + "_URL (redis." + role + ".url) at the new master";
 		}
+		if (reason.startsWith(NOT_CONNECTED)) {
+			boolean replicasOnly = this.pool.getDefinition().topology().reads() == PoolTopology.Reads.REPLICAS;
+			return prefix() + (replicasOnly
+					? ": no replica is reachable, and redis.slave.fallback=none keeps reads off the master ("
+					: ": not connected, Redis is unreachable; commands fail at once until a reconnect succeeds (")
+					+ reason + ")";
+		}
 		String springMessage = ex.getMessage();
 		// The registry's own messages name the pool and endpoint already.
 		if (reason.startsWith("Redis pool '")) {
@@ -84,7 +95,7 @@ final class PoolExceptionTranslator {
 			if (message == null) {
 				continue;
 			}
-			if (message.startsWith("Redis pool '") || message.startsWith(READONLY)) {
+			if (message.startsWith("Redis pool '") || message.startsWith(READONLY) || message.startsWith(NOT_CONNECTED)) {
 				return message;
 			}
 			innermost = message;
