@@ -2,6 +2,7 @@ package io.gdnode.pool.connection;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.PoolLease;
@@ -115,14 +116,34 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	@Override
 	protected LettuceConnection doCreateLettuceConnection(StatefulRedisConnection<byte[], byte[]> sharedConnection,
 			LettuceConnectionProvider connectionProvider, long timeout, int database) {
+		return leased((lease) -> new LeasedConnection(lease, connectionProvider, timeout, database,
+				this.exceptionTranslator));
+	}
+
+	/**
+	 * Create a connection on a new lease of the sync pool, giving the lease back if that fails.
+	 */
+	private <C> C leased(Function<PoolLease, C> connection) {
 		PoolLease lease = this.syncPool.lease();
 		try {
-			return new LeasedConnection(lease, connectionProvider, timeout, database, this.exceptionTranslator);
+			return connection.apply(lease);
 		}
 		catch (RuntimeException ex) {
 			lease.close();
 			DataAccessException translated = translateExceptionIfPossible(ex);
 			throw (translated != null) ? translated : ex;
+		}
+	}
+
+	/**
+	 * Close a leased connection, then give its lease back whatever happened.
+	 */
+	private static void closeThenRelease(Runnable close, PoolLease lease) {
+		try {
+			close.run();
+		}
+		finally {
+			lease.close();
 		}
 	}
 
@@ -139,16 +160,8 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 			StatefulRedisClusterConnection<byte[], byte[]> sharedConnection, LettuceConnectionProvider connectionProvider,
 			ClusterTopologyProvider topologyProvider, ClusterCommandExecutor clusterCommandExecutor,
 			Duration commandTimeout) {
-		PoolLease lease = this.syncPool.lease();
-		try {
-			return new LeasedClusterConnection(lease, connectionProvider, topologyProvider, clusterCommandExecutor,
-					commandTimeout);
-		}
-		catch (RuntimeException ex) {
-			lease.close();
-			DataAccessException translated = translateExceptionIfPossible(ex);
-			throw (translated != null) ? translated : ex;
-		}
+		return leased((lease) -> new LeasedClusterConnection(lease, connectionProvider, topologyProvider,
+				clusterCommandExecutor, commandTimeout, this.exceptionTranslator));
 	}
 
 	@Override
@@ -185,38 +198,38 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 		@Override
 		public void close() {
-			try {
-				super.close();
-			}
-			finally {
-				this.lease.close();
-			}
+			closeThenRelease(super::close, this.lease);
 		}
 
 	}
 
 	/**
-	 * A cluster connection that holds a lease on the sync pool from creation to close.
+	 * A cluster connection that holds a lease on the sync pool from creation to close, and whose
+	 * errors name the pool and endpoint.
 	 */
 	private static final class LeasedClusterConnection extends LettuceClusterConnection {
 
 		private final PoolLease lease;
 
+		private final PoolExceptionTranslator exceptionTranslator;
+
 		LeasedClusterConnection(PoolLease lease, LettuceConnectionProvider connectionProvider,
-				ClusterTopologyProvider topologyProvider, ClusterCommandExecutor executor, Duration timeout) {
+				ClusterTopologyProvider topologyProvider, ClusterCommandExecutor executor, Duration timeout,
+				PoolExceptionTranslator exceptionTranslator) {
 			super(lease.<StatefulRedisClusterConnection<byte[], byte[]>>sharedConnection(), connectionProvider,
 					topologyProvider, executor, timeout);
 			this.lease = lease;
+			this.exceptionTranslator = exceptionTranslator;
+		}
+
+		@Override
+		protected DataAccessException convertLettuceAccessException(Exception cause) {
+			return this.exceptionTranslator.translate(super.convertLettuceAccessException(cause));
 		}
 
 		@Override
 		public void close() {
-			try {
-				super.close();
-			}
-			finally {
-				this.lease.close();
-			}
+			closeThenRelease(super::close, this.lease);
 		}
 
 	}
