@@ -3,7 +3,6 @@ package io.gdnode.pool.registry;
 import java.util.NoSuchElementException;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,11 +63,7 @@ final class AsyncGeneration extends PoolGeneration {
 	}
 
 	private static boolean isExhausted(Throwable ex) {
-		return unwrap(ex) instanceof NoSuchElementException;
-	}
-
-	private static Throwable unwrap(Throwable ex) {
-		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		return ConnectFailure.unwrap(ex) instanceof NoSuchElementException;
 	}
 
 	private CompletableFuture<StatefulConnection<String, String>> awaitRelease() {
@@ -80,7 +75,7 @@ final class AsyncGeneration extends PoolGeneration {
 		return waiter.orTimeout(millis, TimeUnit.MILLISECONDS).whenComplete((connection, ex) -> {
 			this.waiters.remove(waiter);
 		}).exceptionallyCompose((ex) -> CompletableFuture.failedFuture(
-				(unwrap(ex) instanceof TimeoutException) ? exhausted(unwrap(ex)) : ex));
+				(ConnectFailure.unwrap(ex) instanceof TimeoutException) ? exhausted(ConnectFailure.unwrap(ex)) : ex));
 	}
 
 	private void handOver() {

@@ -2,6 +2,7 @@ package io.gdnode.pool.registry;
 
 import java.security.cert.CertificateException;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -82,11 +83,26 @@ final class ConnectFailure {
 		return null;
 	}
 
-	private static String rootMessage(Throwable failure) {
+	/**
+	 * Return the innermost cause: Lettuce's outer messages often say only "Unable to connect".
+	 */
+	static Throwable rootCause(Throwable failure) {
 		Throwable root = failure;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
+		return root;
+	}
+
+	/**
+	 * Return what a {@link java.util.concurrent.CompletableFuture} failed with, without its wrapper.
+	 */
+	static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable root = rootCause(failure);
 		return (root == failure) ? String.valueOf(failure.getMessage())
 				: failure.getMessage() + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
 	}

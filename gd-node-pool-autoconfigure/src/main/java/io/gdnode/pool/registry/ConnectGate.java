@@ -2,7 +2,6 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisConnectionException;
@@ -84,7 +83,7 @@ final class ConnectGate {
 	}
 
 	private synchronized RuntimeException failed(Throwable ex) {
-		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		Throwable cause = ConnectFailure.unwrap(ex);
 		this.probing = false;
 		this.failures++;
 		this.retryAtNanos = System.nanoTime() + this.backoff.createDelay(this.failures).toNanos();

@@ -261,10 +261,7 @@ public final class SharedPool {
 	 * Return the innermost message, such as {@code WRONGPASS ...}, when it says more than the outer one.
 	 */
 	private static String reason(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
+		Throwable root = ConnectFailure.rootCause(ex);
 		return (root != ex && root.getMessage() != null) ? " (" + root.getMessage() + ")" : "";
 	}
 

@@ -284,11 +284,6 @@ public final class LocalRedisServer implements AutoCloseable {
 		return launch(() -> this.port, this.extraArgs, this.directory, this.password);
 	}
 
-	/** Whether the process is still running. */
-	public boolean isAlive() {
-		return this.process.isAlive();
-	}
-
 	Path directory() {
 		return this.directory;
 	}

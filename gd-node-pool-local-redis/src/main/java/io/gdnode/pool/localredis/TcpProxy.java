@@ -69,11 +69,6 @@ public final class TcpProxy implements AutoCloseable {
 		this.links.forEach(Link::close);
 	}
 
-	/** How many client connections are open through the proxy and still forwarding. */
-	public long forwardingConnections() {
-		return this.links.stream().filter((link) -> !link.silent && !link.client.isClosed()).count();
-	}
-
 	@Override
 	public void close() {
 		this.closed = true;
