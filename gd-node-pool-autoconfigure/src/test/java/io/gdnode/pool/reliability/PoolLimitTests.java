@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -93,7 +95,7 @@ class PoolLimitTests {
 				long acceptedBefore = info(monitor.sync(), "stats", "total_connections_received");
 				Duration load = Duration.ofSeconds(3);
 				List<Long> firstErrorMillis = Collections.synchronizedList(new ArrayList<>());
-				AtomicReference<String> message = new AtomicReference<>();
+				Set<String> messages = ConcurrentHashMap.newKeySet();
 				AtomicInteger borrows = new AtomicInteger();
 				AtomicInteger failures = new AtomicInteger();
 				long start = System.nanoTime();
@@ -107,7 +109,7 @@ class PoolLimitTests {
 						}
 						catch (RuntimeException ex) {
 							failures.incrementAndGet();
-							message.compareAndSet(null, ex.getMessage());
+							messages.add(ex.getMessage().replaceAll("\\d+ ms\\)", "N ms)"));
 							if (first) {
 								firstErrorMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attempt));
 							}
@@ -125,16 +127,21 @@ class PoolLimitTests {
 				pool.giveBack(borrowed);
 				long slowestFirstError = Collections.max(firstErrorMillis);
 				assertThat(borrows.get()).isZero();
-				assertThat(message.get()).contains("Redis pool 'master'")
-					.contains("redis://" + redis.host() + ":" + redis.port())
-					.contains("max number of clients reached");
+				assertThat(messages).allSatisfy((message) -> assertThat(message).contains("Redis pool 'master'")
+					.contains("redis://" + redis.host() + ":" + redis.port()));
+				// Redis answers a refused client with this reply and closes; when the close wins the
+				// race with Lettuce's handshake, Lettuce reports that instead, so not every message has it.
+				String message = messages.stream()
+					.filter((candidate) -> candidate.contains("max number of clients reached"))
+					.findFirst()
+					.orElseThrow(() -> new AssertionError("no failure gave Redis's reason: " + messages));
 				assertThat(Duration.ofMillis(slowestFirstError)).isLessThan(connectTimeout);
 				double perSecond = (rejected + accepted) / seconds;
 				assertThat(perSecond).as("connection attempts per second").isLessThanOrEqualTo(5.0);
 				FailureReport.record("7. maxclients reached (16 callers, 3 s)", String.format(Locale.ROOT,
-						"every borrow failed with \"%s\"; first error after at most %d ms (connect timeout %s); "
+						"every borrow failed, naming pool and endpoint, e.g. \"%s\"; first error after at most %d ms (connect timeout %s); "
 								+ "open connections kept working; Redis saw %d attempts (%.1f/s) for %d failed borrows",
-						message.get(), slowestFirstError, FailureReport.format(connectTimeout), rejected + accepted,
+						message, slowestFirstError, FailureReport.format(connectTimeout), rejected + accepted,
 						perSecond, failures.get()));
 			}
 			finally {
