@@ -12,6 +12,7 @@ import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -116,7 +117,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	@Override
 	protected LettuceConnection doCreateLettuceConnection(StatefulRedisConnection<byte[], byte[]> sharedConnection,
 			LettuceConnectionProvider connectionProvider, long timeout, int database) {
-		return leased((lease) -> new LeasedConnection(lease, connectionProvider, timeout, database,
+		return leased((lease) -> new LeasedConnection(lease, this.syncPool, connectionProvider, timeout, database,
 				this.exceptionTranslator));
 	}
 
@@ -176,19 +177,42 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	/**
 	 * A connection that holds a lease on the sync pool from creation to close, so the pool's
 	 * shared connection cannot be closed under it, and whose errors name the pool and endpoint.
+	 * A transaction that is the first to need a connection of its own gets the pool's
+	 * {@linkplain SharedPool#transactionConnection() transaction connection} instead of a dedicated one.
 	 */
 	private static final class LeasedConnection extends LettuceConnection {
 
 		private final PoolLease lease;
 
+		private final SharedPool pool;
+
 		private final PoolExceptionTranslator exceptionTranslator;
 
-		LeasedConnection(PoolLease lease, LettuceConnectionProvider connectionProvider, long timeout, int database,
-				PoolExceptionTranslator exceptionTranslator) {
+		private boolean startingTransaction;
+
+		LeasedConnection(PoolLease lease, SharedPool pool, LettuceConnectionProvider connectionProvider, long timeout,
+				int database, PoolExceptionTranslator exceptionTranslator) {
 			super(lease.<StatefulRedisConnection<byte[], byte[]>>sharedConnection(), connectionProvider, timeout,
 					database);
 			this.lease = lease;
+			this.pool = pool;
 			this.exceptionTranslator = exceptionTranslator;
+		}
+
+		@Override
+		public void multi() {
+			this.startingTransaction = true;
+			try {
+				super.multi();
+			}
+			finally {
+				this.startingTransaction = false;
+			}
+		}
+
+		@Override
+		protected StatefulConnection<byte[], byte[]> doGetAsyncDedicatedConnection() {
+			return this.startingTransaction ? this.pool.transactionConnection() : super.doGetAsyncDedicatedConnection();
 		}
 
 		@Override

@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.resource.ClientResources;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import org.apache.commons.logging.Log;
@@ -19,8 +23,9 @@ import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
- * A generation of a sync or reactive pool: a lazily opened shared connection for plain commands
- * and a commons-pool2 pool of dedicated connections, or none when pooling is off.
+ * A generation of a sync or reactive pool: a lazily opened shared connection for plain commands,
+ * a lazily opened {@link TransactionLane} for transactions, and a commons-pool2 pool of dedicated
+ * connections, or none when pooling is off.
  * <p>
  * While the pool sits idle its shared connection is sent a PING every keepalive interval; one
  * not answered within that interval replaces the connection, so a path that went silent while
@@ -52,6 +57,11 @@ final class BlockingGeneration extends PoolGeneration {
 
 	private volatile Timeout heartbeat;
 
+	private final TransactionLane lane;
+
+	/** The options of a {@link TransactionConnection}: those of the pool's connections. */
+	private final ClientOptions transactionOptions;
+
 	BlockingGeneration(ConnectionOpener opener, RedisURI uri, RedisCodec<?, ?> codec, String name,
 			PoolDefinition definition, PoolCounters counters, Timer timer) {
 		super(counters);
@@ -62,10 +72,13 @@ final class BlockingGeneration extends PoolGeneration {
 		this.definition = definition;
 		this.keepAlive = definition.connection().keepAlive();
 		this.pool = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
+		this.lane = new TransactionLane(this::connect, this::destroy, codec);
+		this.transactionOptions = definition.connection().clientOptions();
 		this.heartbeat = timer.newTimeout(this::heartbeat, this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private void heartbeat(Timeout timeout) {
+		this.lane.keepAlive(this.keepAlive.toNanos());
 		StatefulConnection<?, ?> connection = this.shared;
 		if (connection != null && connection.isOpen() && idleNanos() >= this.keepAlive.toNanos() && tryAcquire()) {
 			try {
@@ -132,6 +145,16 @@ final class BlockingGeneration extends PoolGeneration {
 		return connection;
 	}
 
+	/**
+	 * Return a connection for transactions that holds a lease on this generation until closed.
+	 */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	StatefulConnection<?, ?> transactionConnection(Supplier<StatefulConnection<?, ?>> borrow,
+			Consumer<StatefulConnection<?, ?>> giveBack, ClientResources resources) {
+		return TransactionConnection.create(this.lane, borrow, giveBack, this::release, resources,
+				this.transactionOptions, (RedisCodec) this.codec, this.uri.getTimeout());
+	}
+
 	StatefulConnection<?, ?> borrow() {
 		long start = System.nanoTime();
 		StatefulConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
@@ -194,7 +217,7 @@ final class BlockingGeneration extends PoolGeneration {
 
 	@Override
 	int active() {
-		return Math.max(connections() - idle() - ((this.shared != null) ? 1 : 0), 0);
+		return Math.max(connections() - idle() - ((this.shared != null) ? 1 : 0) - (this.lane.isOpen() ? 1 : 0), 0);
 	}
 
 	@Override
@@ -238,6 +261,7 @@ final class BlockingGeneration extends PoolGeneration {
 		if (this.pool != null) {
 			this.pool.close();
 		}
+		this.lane.close();
 		StatefulConnection<?, ?> connection = this.shared;
 		if (connection != null) {
 			this.shared = null;

@@ -125,11 +125,29 @@ public final class SharedPool {
 	}
 
 	/**
-	 * Give back a connection from {@link #borrow()}.
+	 * Return a connection for MULTI ... EXEC blocks that holds no socket of its own: it writes each
+	 * block in one piece on the pool's transaction lane, which all transactions share, and borrows a
+	 * dedicated connection only once a command needs one (WATCH, a blocking pop, a pipeline).
+	 * @param <C> the connection type: a {@code StatefulRedisConnection}
+	 * @return a connection to hand back with {@link #giveBack}
+	 */
+	@SuppressWarnings("unchecked")
+	public <C extends StatefulConnection<?, ?>> C transactionConnection() {
+		BlockingGeneration generation = (BlockingGeneration) acquire();
+		return (C) tracked(generation.transactionConnection(this::borrow, this::giveBack, this.resources));
+	}
+
+	/**
+	 * Give back a connection from {@link #borrow()} or {@link #transactionConnection()}.
 	 * @param connection the connection
 	 */
 	public void giveBack(StatefulConnection<?, ?> connection) {
 		untrack(connection);
+		if (connection instanceof TransactionConnection<?, ?> transactions) {
+			// Gives back what it borrowed and releases its lease on its generation.
+			transactions.close();
+			return;
+		}
 		// A borrower's lease keeps its generation current; none is current only once the pool has retired.
 		PoolGeneration generation = this.current;
 		if (generation instanceof BlockingGeneration blocking) {

@@ -186,16 +186,18 @@ class RedisPoolAutoConfigurationTests {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			template.opsForValue().set("unpooled", "1");
 			assertThat(transaction(template)).containsExactly(true, "1");
+			assertThat(pushAndBlockingPop(template, "unpooled:queue")).isEqualTo("job");
 			var stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
 			assertThat(stats.pooled()).isFalse();
 			assertThat(stats.idle()).isZero();
-			assertThat(stats.created()).isEqualTo(2);
+			// The shared connection, the one for transactions, and one opened for the blocking pop and closed after it.
+			assertThat(stats.created()).isEqualTo(3);
 			assertThat(stats.destroyed()).isEqualTo(1);
 		});
 	}
 
 	@Test
-	void callersBeyondThePoolSizeNeverOpenMoreThanSizePlusTheSharedConnection() throws Exception {
+	void callersBeyondThePoolSizeNeverOpenMoreThanSizePlusTheSharedAndTransactionConnections() throws Exception {
 		this.contextRunner.withPropertyValues("redis.master.pool.size=2", "redis.timeout.wait=10s").run((context) -> {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			AtomicLong mostConnections = new AtomicLong();
@@ -206,6 +208,7 @@ class RedisPoolAutoConfigurationTests {
 					results.add(executor.submit(() -> {
 						for (int i = 0; i < 30; i++) {
 							transaction(template);
+							pushAndBlockingPop(template, "queue:" + Thread.currentThread().getName());
 							template.opsForValue().get("plain");
 							mostConnections.accumulateAndGet(connections(), Math::max);
 						}
@@ -219,8 +222,8 @@ class RedisPoolAutoConfigurationTests {
 			finally {
 				executor.shutdownNow();
 			}
-			assertThat(mostConnections.get()).isBetween(2L, 3L);
-			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("master").created()).isLessThanOrEqualTo(3);
+			assertThat(mostConnections.get()).isBetween(3L, 4L);
+			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("master").created()).isLessThanOrEqualTo(4);
 		});
 	}
 
@@ -290,6 +293,11 @@ class RedisPoolAutoConfigurationTests {
 
 	private long connections() {
 		return master.clientsNamed(this.application + "-");
+	}
+
+	private static String pushAndBlockingPop(StringRedisTemplate template, String queue) {
+		template.opsForList().leftPush(queue, "job");
+		return template.opsForList().leftPop(queue, Duration.ofSeconds(1));
 	}
 
 	private static List<Object> transaction(StringRedisTemplate template) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -91,8 +92,9 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 4b: the connection of a transaction killed while it is borrowed: that transaction
-	 * fails, the plain commands beside it and the next transaction work.
+	 * Scenario 4b: a borrowed connection killed while in use (a WATCH transaction, which needs a
+	 * connection of its own): that transaction fails, the plain commands beside it and the next
+	 * transaction work.
 	 */
 	@Test
 	void connectionKilledWhileBorrowedFailsOnlyItsOwnCommand() {
@@ -104,9 +106,10 @@ class ConnectionLossTests {
 				@Override
 				@SuppressWarnings({ "unchecked", "rawtypes" })
 				public Object execute(RedisOperations operations) {
+					operations.watch("t");
 					operations.multi();
 					operations.opsForValue().set("t", "1");
-					killTransactionConnection();
+					kill((client) -> client.getOrDefault("flags", "").contains("x"));
 					return operations.exec();
 				}
 
@@ -114,18 +117,47 @@ class ConnectionLossTests {
 			assertThat(master.opsForValue().get("k")).isEqualTo("v");
 			master.execute(OutageTests.transaction("t"));
 			assertThat(master.opsForValue().get("t")).isEqualTo("1");
-			FailureReport.record("4b. a borrowed connection killed mid-transaction",
+			FailureReport.record("4b. a borrowed connection killed mid-transaction (WATCH ... EXEC)",
 					"that transaction fails with a connection error; the plain commands beside it and the next transaction work");
 		});
 	}
 
-	private void killTransactionConnection() {
-		List<Map<String, String>> inMulti = this.redis.clientList()
-			.stream()
-			.filter((client) -> client.getOrDefault("flags", "").contains("x"))
-			.toList();
-		assertThat(inMulti).hasSize(1);
-		assertThat(this.redis.command("CLIENT", "KILL", "ID", inMulti.get(0).get("id"))).isEqualTo("1");
+	/**
+	 * Scenario 4c: the connection that carries the pool's transactions killed while a transaction
+	 * is being queued: nothing of it was sent before EXEC, so EXEC sends it on a new connection and
+	 * it completes.
+	 */
+	@Test
+	void transactionConnectionKilledBeforeExecLosesNothing() {
+		contextRunner(this.redis.url()).run((context) -> {
+			StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+			master.execute(OutageTests.transaction("before"));
+			Object result = master.execute(new SessionCallback<>() {
+
+				@Override
+				@SuppressWarnings({ "unchecked", "rawtypes" })
+				public Object execute(RedisOperations operations) {
+					operations.multi();
+					operations.opsForValue().set("queued", "1");
+					kill((client) -> "exec".equals(client.get("cmd")));
+					return operations.exec();
+				}
+
+			});
+			assertThat(result).isEqualTo(List.of(true));
+			assertThat(master.opsForValue().get("queued")).isEqualTo("1");
+			FailureReport.record("4c. the connection carrying transactions killed while one is queued",
+					"nothing fails: a transaction is sent only at EXEC, then on a new connection");
+		});
+	}
+
+	/**
+	 * Kill the one client that matches, and give the pool time to see it closed.
+	 */
+	private void kill(Predicate<Map<String, String>> which) {
+		List<Map<String, String>> matching = this.redis.clientList().stream().filter(which).toList();
+		assertThat(matching).hasSize(1);
+		assertThat(this.redis.command("CLIENT", "KILL", "ID", matching.get(0).get("id"))).isEqualTo("1");
 		CallerLoad.sleep(Duration.ofMillis(200));
 	}
 

@@ -20,6 +20,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +85,8 @@ class SentinelTopologyTests {
 					acknowledged.add(i);
 				}
 				assertThat(reads.opsForValue().get("key-49")).isEqualTo("49");
+				assertThat(incrementTwice(writes, "tx")).containsExactly(1L, 2L);
+				assertThat(writes.execute((RedisCallback<Long>) SentinelTopologyTests::waitForReplica)).isOne();
 				PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
 				assertThat(stats.topology()).isEqualTo("sentinel");
 				assertThat(stats.endpoint()).startsWith("redis-sentinel://").endsWith("#" + MASTER_NAME);
@@ -115,6 +119,9 @@ class SentinelTopologyTests {
 					assertThat(write(writes, next)).isTrue();
 					acknowledged.add(next);
 				}
+				// Transactions, which share one connection of the pool, follow the failover too.
+				assertThat(incrementTwice(writes, "tx")).containsExactly(3L, 4L);
+				assertThat(this.replica.command("GET", "tx")).isEqualTo("4");
 				for (int key : acknowledged) {
 					assertThat(this.replica.command("GET", "key-" + key)).as("key-" + key).isEqualTo(String.valueOf(key));
 				}
@@ -123,6 +130,21 @@ class SentinelTopologyTests {
 					.contains(new PoolNode("127.0.0.1:" + this.replica.port(), "master"))
 					.doesNotContain(new PoolNode("127.0.0.1:" + this.master.port(), "master"));
 			});
+	}
+
+	private static List<Object> incrementTwice(StringRedisTemplate writes, String key) {
+		return writes.execute(new SessionCallback<>() {
+
+			@Override
+			@SuppressWarnings({ "unchecked", "rawtypes" })
+			public List<Object> execute(RedisOperations operations) {
+				operations.multi();
+				operations.opsForValue().increment(key);
+				operations.opsForValue().increment(key);
+				return operations.exec();
+			}
+
+		});
 	}
 
 	/**
