@@ -72,7 +72,7 @@ final class BlockingGeneration extends PoolGeneration {
 		this.definition = definition;
 		this.keepAlive = definition.connection().keepAlive();
 		this.pool = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
-		this.lane = new TransactionLane(this::connect, this::destroy, codec);
+		this.lane = new TransactionLane(this::connect, this::destroy, codec, counters.transactions::increment);
 		this.transactionOptions = definition.connection().clientOptions();
 		this.heartbeat = timer.newTimeout(this::heartbeat, this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
 	}

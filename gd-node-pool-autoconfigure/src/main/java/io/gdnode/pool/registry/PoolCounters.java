@@ -19,6 +19,8 @@ final class PoolCounters {
 
 	final LongAdder leaked = new LongAdder();
 
+	final LongAdder transactions = new LongAdder();
+
 	/**
 	 * Count a connection lent out, and the time the caller waited for it.
 	 */

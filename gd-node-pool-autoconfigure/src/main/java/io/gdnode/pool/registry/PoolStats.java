@@ -22,6 +22,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param created connections opened over the pool's life
  * @param destroyed connections closed over the pool's life
  * @param borrowed dedicated connections lent over the pool's life
+ * @param transactions MULTI ... EXEC blocks sent on the connection the pool's transactions share, over the pool's life
  * @param timeouts callers that got no connection within the wait timeout, over the pool's life
  * @param leaked connections reported by leak detection, over the pool's life
  * @param acquireMillis total time callers waited for a dedicated connection, over the pool's life
@@ -33,7 +34,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record PoolStats(String name, String role, String type, String endpoint, boolean pooled, int max, int min,
 		int active, int idle, int waiting, int connections, int leases, long created, long destroyed, long borrowed,
-		long timeouts, long leaked, @JsonProperty("acquire_ms") long acquireMillis, int clients,
+		long transactions, long timeouts, long leaked, @JsonProperty("acquire_ms") long acquireMillis, int clients,
 		@JsonProperty("idle_time") long idleTime, String topology, String reads, List<PoolNode> nodes) {
 
 }

@@ -415,7 +415,7 @@ public final class SharedPool {
 				this.definition.pooled(), this.definition.maxTotal(), this.definition.minIdle(),
 				open ? generation.active() : 0, open ? generation.idle() : 0, open ? generation.waiting() : 0,
 				open ? generation.connections() : 0, open ? generation.leases() : 0, c.created.sum(),
-				c.destroyed.sum(), c.borrowed.sum(), c.timeouts.sum(), c.leaked.sum(),
+				c.destroyed.sum(), c.borrowed.sum(), c.transactions.sum(), c.timeouts.sum(), c.leaked.sum(),
 				TimeUnit.NANOSECONDS.toMillis(c.acquireNanos.sum()), this.clients.get(),
 				open ? TimeUnit.NANOSECONDS.toSeconds(generation.idleNanos()) : 0,
 				this.definition.topology().kind().id(), this.definition.topology().reads().id(), this.opener.nodes());

@@ -35,6 +35,8 @@ final class TransactionLane {
 
 	private final RedisCodec<?, ?> codec;
 
+	private final Runnable sent;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final AtomicReference<StatefulConnection<?, ?>> connection = new AtomicReference<>();
@@ -44,12 +46,14 @@ final class TransactionLane {
 	/**
 	 * @param connector opens a connection of the pool, counted as one of its connections
 	 * @param closer closes a connection the connector opened
+	 * @param sent counts a block handed to the connection
 	 */
 	TransactionLane(Supplier<StatefulConnection<?, ?>> connector, Consumer<StatefulConnection<?, ?>> closer,
-			RedisCodec<?, ?> codec) {
+			RedisCodec<?, ?> codec, Runnable sent) {
 		this.connector = connector;
 		this.closer = closer;
 		this.codec = codec;
+		this.sent = sent;
 	}
 
 	/**
@@ -65,6 +69,7 @@ final class TransactionLane {
 			block.add(0, multi(lane));
 			this.lastWriteNanos = System.nanoTime();
 			((RedisChannelHandler<?, ?>) lane).getChannelWriter().write((List) block);
+			this.sent.run();
 		}
 		catch (RuntimeException ex) {
 			block.forEach((command) -> command.completeExceptionally(ex));

@@ -20,6 +20,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +75,23 @@ class RedisPoolMetricsTests {
 			master.giveBack(first);
 			master.giveBack(second);
 			assertThat(gauge(meters, "redis.pool.connections.active", "master")).isZero();
+			context.getBean(StringRedisTemplate.class).execute(new SessionCallback<>() {
+
+				@Override
+				@SuppressWarnings({ "unchecked", "rawtypes" })
+				public Object execute(RedisOperations operations) {
+					operations.multi();
+					operations.opsForValue().set("k", "w");
+					return operations.exec();
+				}
+
+			});
+			// The transaction went on a connection of its own kind, neither lent nor idle.
+			assertThat(meters.get("redis.pool.connections.transactions").tag("pool", "master").functionCounter().count())
+				.isEqualTo(1);
+			assertThat(gauge(meters, "redis.pool.connections", "master")).isEqualTo(5);
+			assertThat(gauge(meters, "redis.pool.connections.active", "master")).isZero();
+			assertThat(gauge(meters, "redis.pool.connections.idle", "master")).isEqualTo(3);
 		});
 	}
 

@@ -96,6 +96,7 @@ class TransactionConnectionTests {
 			PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
 			assertThat(stats.created()).isEqualTo(2);
 			assertThat(stats.borrowed()).isZero();
+			assertThat(stats.transactions()).isEqualTo(threads * transactions);
 		});
 	}
 

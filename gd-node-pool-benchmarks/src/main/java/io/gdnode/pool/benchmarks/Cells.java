@@ -32,6 +32,10 @@ final class Cells {
 		return format(summary, "%.2f", "×");
 	}
 
+	static String preciseRatio(Summary summary) {
+		return format(summary, "%.3f", "×");
+	}
+
 	static String percentFewer(Summary ratio) {
 		return ratio.isEmpty() ? NONE : String.format(Locale.ROOT, "%.0f%% fewer", (1 - ratio.median()) * 100);
 	}

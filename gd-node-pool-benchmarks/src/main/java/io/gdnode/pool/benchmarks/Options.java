@@ -18,6 +18,7 @@ import java.util.Set;
  * @param threadCounts the caller-thread counts of the throughput benchmark
  * @param footprintLoad how long the footprint benchmark's load lasts
  * @param rounds how often per repetition the throughput clients take turns at each point
+ * @param getSetRounds the same for GET/SET, whose ratios carry targets and so get more samples
  * @param warmup warm-up of a client's turn
  * @param measure measured time of a client's turn
  * @param redisBenchmarkRequests requests per redis-benchmark test without pipelining
@@ -25,7 +26,8 @@ import java.util.Set;
  * @param jmhIterationTime how long each JMH iteration lasts
  */
 record Options(boolean quick, int repetitions, Set<String> sections, Path output, List<Integer> componentCounts,
-		List<Integer> threadCounts, Duration footprintLoad, int rounds, Duration warmup, Duration measure,
+		List<Integer> threadCounts, Duration footprintLoad, int rounds, int getSetRounds, Duration warmup,
+		Duration measure,
 		int redisBenchmarkRequests, int jmhIterations, Duration jmhIterationTime) {
 
 	static final String USAGE = """
@@ -56,11 +58,11 @@ record Options(boolean quick, int repetitions, Set<String> sections, Path output
 		List<Integer> threads = List.of(1, 4, 16, 64);
 		if (quick) {
 			return new Options(true, (repetitions != null) ? repetitions : 1, sections, output, List.of(1, 10, 50),
-					threads, Duration.ofSeconds(2), 1, Duration.ofMillis(200), Duration.ofMillis(500), 10_000, 2,
+					threads, Duration.ofSeconds(2), 1, 1, Duration.ofMillis(200), Duration.ofMillis(500), 10_000, 2,
 					Duration.ofMillis(500));
 		}
 		return new Options(false, (repetitions != null) ? repetitions : 3, sections, output, List.of(1, 10, 50),
-				threads, Duration.ofMillis(2500), 3, Duration.ofMillis(250), Duration.ofMillis(750), 50_000, 3,
+				threads, Duration.ofMillis(2500), 3, 8, Duration.ofMillis(200), Duration.ofMillis(600), 50_000, 3,
 				Duration.ofSeconds(1));
 	}
 
@@ -69,6 +71,13 @@ record Options(boolean quick, int repetitions, Set<String> sections, Path output
 			throw new IllegalArgumentException("'" + arguments[index - 1] + "' needs a value\n" + USAGE);
 		}
 		return arguments[index];
+	}
+
+	/**
+	 * Return how often per repetition the clients take turns at a point of the given workload.
+	 */
+	int rounds(Workload workload) {
+		return (workload == Workload.GET_SET) ? this.getSetRounds : this.rounds;
 	}
 
 	boolean runs(String section) {

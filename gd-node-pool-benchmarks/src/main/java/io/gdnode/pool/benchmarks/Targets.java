@@ -100,8 +100,9 @@ final class Targets {
 			measured.append(String.format(Locale.ROOT, "`%s` %.0f of %s; ", name, largest,
 					(bound != null) ? bound : "no pool of that name"));
 		}
-		return new Row("Never more connections than the documented bound per pool (size + 1 for a sync pool: "
-				+ "its pooled connections and the shared one; size for a reactive or async pool)",
+		return new Row("Never more connections than the documented bound per pool (size + 2 for a sync pool: "
+				+ "its pooled connections, the shared one and the one its transactions share; size for a reactive "
+				+ "or async pool)",
 				"most seen in any run, phase and N: " + trim(measured), met);
 	}
 
@@ -132,10 +133,13 @@ final class Targets {
 					ApplicationMode.BOOT_DEFAULT)) {
 				Summary ratio = this.measurements.ratio(key(ApplicationMode.STARTER, n, phase, "rssMib"),
 						key(reference, n, phase, "rssMib"));
+				String shown = Cells.ratio(ratio);
 				if (reference == ApplicationMode.NAIVE) {
 					met &= !ratio.isEmpty() && ratio.median() <= 0.70;
+					// Two decimals can round a miss to the target: show the third.
+					shown = Cells.preciseRatio(ratio);
 				}
-				measured.append(" ").append(Cells.ratio(ratio)).append(" of (").append(reference.letter()).append("),");
+				measured.append(" ").append(shown).append(" of (").append(reference.letter()).append("),");
 			}
 			measured.setLength(measured.length() - 1);
 			measured.append(" (outside the Java heap ").append(Cells.ratio(this.measurements.ratio(
@@ -187,7 +191,7 @@ final class Targets {
 		int master = defaults.getMaster().getPool().getSize();
 		int slave = defaults.getSlave().getPool().getSize();
 		int local = defaults.getLocal().getPool().getSize();
-		return Map.of(prefix + "master", master + 1, prefix + "slave", slave + 1, prefix + "local", local + 1,
+		return Map.of(prefix + "master", master + 2, prefix + "slave", slave + 2, prefix + "local", local + 2,
 				prefix + "master-reactive", master, prefix + "slave-reactive", slave, prefix + "local-reactive", local,
 				prefix + "async", defaults.getAsync().getPool().getMax());
 	}

@@ -57,8 +57,9 @@ final class ThroughputBenchmark {
 							.filter((kind) -> kind.workloads().contains(workload))
 							.toList();
 						// Clients take turns in short rounds, so that a ratio compares runs seconds apart.
-						for (int round = 0; round < this.options.rounds(); round++) {
-							int sample = (repetition - 1) * this.options.rounds() + round + 1;
+						int rounds = this.options.rounds(workload);
+						for (int round = 0; round < rounds; round++) {
+							int sample = (repetition - 1) * rounds + round + 1;
 							for (ClientKind kind : Options.rotated(kinds, sample + point++)) {
 								measure(clients, kind, workload, threads, sample);
 							}

@@ -23,14 +23,16 @@ final class ThroughputReport {
 		out.paragraph("Every client runs in a JVM of its own (`" + String.join(" ", ThroughputBenchmark.JVM_ARGUMENTS)
 				+ "`), fresh every repetition and warmed up on every workload first; its caller threads are in that "
 				+ "JVM, Redis is on the same machine over loopback. At every point the clients take turns, "
-				+ this.options.rounds() + " round(s) per repetition, each turn " + this.options.warmup().toMillis()
-				+ " ms warm-up and " + this.options.measure().toMillis() + " ms measured: "
-				+ this.options.repetitions() * this.options.rounds() + " samples per cell, and a ratio pairs the turns of "
-				+ "one round, taken seconds apart. Latencies are the median of the samples' percentiles. An operation "
-				+ "is one command (GET/SET), one transaction or one push-and-pop. Pools hold at most "
-				+ CommonsPoolClient.POOL_SIZE + " connections: the starter's master default for its dedicated "
-				+ "connections (plus its shared one), Spring Boot's `max-active` (its shared connection included) and "
-				+ "the raw pool set to match. Raw Lettuce on one shared connection cannot run transactions or blocking "
+				+ this.options.rounds(Workload.GET_SET) + " round(s) per repetition for GET/SET (whose ratios carry "
+				+ "targets), " + this.options.rounds(Workload.MULTI_EXEC) + " for the others, each turn "
+				+ this.options.warmup().toMillis() + " ms warm-up and " + this.options.measure().toMillis()
+				+ " ms measured: " + this.options.repetitions() * this.options.rounds(Workload.GET_SET) + " and "
+				+ this.options.repetitions() * this.options.rounds(Workload.MULTI_EXEC) + " samples per cell, and a "
+				+ "ratio pairs the turns of one round, taken seconds apart. Latencies are the median of the samples' "
+				+ "percentiles. An operation is one command (GET/SET), one transaction or one push-and-pop. Pools hold "
+				+ "at most " + CommonsPoolClient.POOL_SIZE + " connections: the starter's master default for its "
+				+ "dedicated connections (plus its shared one and the one its transactions share), Spring Boot's "
+				+ "`max-active` (its shared connection included) and the raw pool set to match. Raw Lettuce on one shared connection cannot run transactions or blocking "
 				+ "pops from many threads, and the slave template (here on the same Redis) is measured for GET/SET only.");
 		for (Workload workload : Workload.values()) {
 			out.paragraph("### " + workload.label() + ", operations per second");
