@@ -21,8 +21,8 @@ import io.lettuce.core.resource.ClientResources;
  * for good when its last client detaches.
  * <p>
  * Clients hold a lease for every use: a {@link PoolLease} around a span of shared-connection use,
- * or an implicit one from {@link #borrow()} to {@link #giveBack}. A pool with a lease is never
- * closed by the idle cleanup.
+ * or an implicit one from {@link #borrow()} or {@link #transactionConnection()} to
+ * {@link #giveBack}. A pool with a lease is never closed by the idle cleanup.
  */
 public final class SharedPool {
 
@@ -133,6 +133,11 @@ public final class SharedPool {
 	 */
 	@SuppressWarnings("unchecked")
 	public <C extends StatefulConnection<?, ?>> C transactionConnection() {
+		if (this.definition.topology().kind() == PoolTopology.Kind.CLUSTER) {
+			// As Spring Data Redis says too: a block's keys may live on different nodes.
+			throw new UnsupportedOperationException(
+					"Redis pool '" + this.name + "' is a Redis Cluster pool: MULTI ... EXEC is not supported in cluster mode");
+		}
 		BlockingGeneration generation = (BlockingGeneration) acquire();
 		return (C) tracked(generation.transactionConnection(this::borrow, this::giveBack, this.resources));
 	}

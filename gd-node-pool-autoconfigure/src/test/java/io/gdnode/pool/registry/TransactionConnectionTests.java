@@ -105,19 +105,13 @@ class TransactionConnectionTests {
 		this.contextRunner.run((context) -> {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			template.opsForValue().set("tx:watched", "before");
-			List<Object> result = template.execute(new SessionCallback<>() {
-
-				@Override
-				@SuppressWarnings("unchecked")
-				public List<Object> execute(RedisOperations operations) throws DataAccessException {
-					operations.watch("tx:watched");
-					// Another client changes the watched key (plain commands run on the shared connection).
-					template.opsForValue().set("tx:watched", "changed");
-					operations.multi();
-					operations.opsForValue().set("tx:watched", "mine");
-					return operations.exec();
-				}
-
+			List<Object> result = session(template, (operations) -> {
+				operations.watch("tx:watched");
+				// Another client changes the watched key (plain commands run on the shared connection).
+				template.opsForValue().set("tx:watched", "changed");
+				operations.multi();
+				operations.opsForValue().set("tx:watched", "mine");
+				return operations.exec();
 			});
 			assertThat(result).isEmpty();
 			assertThat(template.opsForValue().get("tx:watched")).isEqualTo("changed");
@@ -129,17 +123,11 @@ class TransactionConnectionTests {
 	void blockingPopAfterATransactionOfTheSameSessionGetsAConnectionOfItsOwn() {
 		this.contextRunner.run((context) -> {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
-			String popped = template.execute(new SessionCallback<>() {
-
-				@Override
-				@SuppressWarnings("unchecked")
-				public String execute(RedisOperations operations) throws DataAccessException {
-					operations.multi();
-					operations.opsForList().leftPush("tx:queue", "job");
-					operations.exec();
-					return (String) operations.opsForList().leftPop("tx:queue", Duration.ofSeconds(1));
-				}
-
+			String popped = session(template, (operations) -> {
+				operations.multi();
+				operations.opsForList().leftPush("tx:queue", "job");
+				operations.exec();
+				return operations.opsForList().leftPop("tx:queue", Duration.ofSeconds(1));
 			});
 			assertThat(popped).isEqualTo("job");
 			PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
@@ -188,17 +176,11 @@ class TransactionConnectionTests {
 	void discardedTransactionSendsNothing() {
 		this.contextRunner.run((context) -> {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
-			template.execute(new SessionCallback<>() {
-
-				@Override
-				@SuppressWarnings("unchecked")
-				public Object execute(RedisOperations operations) throws DataAccessException {
-					operations.multi();
-					operations.opsForValue().set("tx:discarded", "1");
-					operations.discard();
-					return null;
-				}
-
+			session(template, (operations) -> {
+				operations.multi();
+				operations.opsForValue().set("tx:discarded", "1");
+				operations.discard();
+				return null;
 			});
 			assertThat(template.opsForValue().get("tx:discarded")).isNull();
 			assertThat(transaction(template, (operations) -> operations.opsForValue().set("tx:discarded", "2")))
@@ -237,23 +219,39 @@ class TransactionConnectionTests {
 	}
 
 	@FunctionalInterface
+	private interface Session<T> {
+
+		T run(RedisOperations<String, String> operations);
+
+	}
+
+	@FunctionalInterface
 	private interface Block {
 
 		void queue(RedisOperations<String, String> operations);
 
 	}
 
-	private static List<Object> transaction(StringRedisTemplate template, Block block) {
-		return template.execute(new SessionCallback<>() {
+	/**
+	 * Run the given code with one connection bound to the template, as a {@link SessionCallback} does.
+	 */
+	private static <T> T session(StringRedisTemplate template, Session<T> session) {
+		return template.execute(new SessionCallback<T>() {
 
 			@Override
 			@SuppressWarnings("unchecked")
-			public List<Object> execute(RedisOperations operations) throws DataAccessException {
-				operations.multi();
-				block.queue(operations);
-				return operations.exec();
+			public T execute(RedisOperations operations) throws DataAccessException {
+				return session.run((RedisOperations<String, String>) operations);
 			}
 
+		});
+	}
+
+	private static List<Object> transaction(StringRedisTemplate template, Block block) {
+		return session(template, (operations) -> {
+			operations.multi();
+			block.queue(operations);
+			return operations.exec();
 		});
 	}
 

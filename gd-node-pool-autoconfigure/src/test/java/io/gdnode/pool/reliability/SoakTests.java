@@ -55,8 +55,11 @@ class SoakTests {
 
 	private static final int ASYNC_POOL_SIZE = 4;
 
-	/** The most connections the application may have open: master pool + shared, master-reactive unused, async. */
-	private static final int MOST_CONNECTIONS = SYNC_POOL_SIZE + 1 + ASYNC_POOL_SIZE;
+	/**
+	 * The most connections the application may have open: the master pool, its shared and its
+	 * transaction connection, master-reactive unused, the async pool.
+	 */
+	private static final int MOST_CONNECTIONS = SYNC_POOL_SIZE + 2 + ASYNC_POOL_SIZE;
 
 	private static final long HEAP_MARGIN_BYTES = 32L * 1024 * 1024;
 

@@ -3,6 +3,7 @@ package io.gdnode.pool.benchmarks;
 import java.io.BufferedReader;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.gdnode.pool.registry.PoolRole;
 
@@ -14,12 +15,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * components in one {@link ApplicationMode}. It opens their connections, says {@code READY}, and
  * runs a load when the runner says {@code LOAD}; the runner measures it from outside.
  * <p>
- * Arguments: mode, number of components, Redis URL, load duration (ISO-8601).
+ * Arguments: mode, number of components, Redis URL, operations of the load. The application says
+ * {@code HALFWAY} when half of them have started, for the runner to measure it under load after
+ * the same work in every mode.
  */
 public final class FootprintApplication {
 
 	/** Caller threads of the load: more than the cores, as in a servlet container under load. */
 	static final int LOAD_THREADS = 16;
+
+	/** The most a load may take, however slow the machine. */
+	private static final Duration LOAD_BOUND = Duration.ofMinutes(5);
 
 	private FootprintApplication() {
 	}
@@ -29,7 +35,7 @@ public final class FootprintApplication {
 		ApplicationMode mode = ApplicationMode.valueOf(args[0]);
 		int components = Integer.parseInt(args[1]);
 		String redisUrl = args[2];
-		Duration loadTime = Duration.parse(args[3]);
+		long operations = Long.parseLong(args[3]);
 		try (ConfigurableApplicationContext context = BenchmarkApplication.run(mode.properties(redisUrl, true),
 				(application) -> {
 					for (int i = 0; i < components; i++) {
@@ -44,8 +50,14 @@ public final class FootprintApplication {
 			for (String command; (command = commands.readLine()) != null && !command.equals("EXIT");) {
 				if (command.equals("LOAD")) {
 					ChildJvm.say("LOADING");
-					LoadDriver.Result result = LoadDriver.run(LOAD_THREADS, Duration.ZERO, loadTime,
-							(thread, sequence) -> mixedOperation(all, thread, sequence));
+					AtomicLong started = new AtomicLong();
+					LoadDriver.Result result = LoadDriver.run(LOAD_THREADS, Duration.ZERO, LOAD_BOUND,
+							() -> started.get() >= operations, (thread, sequence) -> {
+								if (started.incrementAndGet() == operations / 2) {
+									ChildJvm.say("HALFWAY");
+								}
+								mixedOperation(all, thread, sequence);
+							});
 					if (result.firstError() != null) {
 						System.err.println("First error of the load: " + result.firstError());
 					}

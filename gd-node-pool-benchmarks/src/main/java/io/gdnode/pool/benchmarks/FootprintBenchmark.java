@@ -26,6 +26,8 @@ final class FootprintBenchmark {
 
 	private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
+	private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(6);
+
 	/**
 	 * When a measurement is taken.
 	 */
@@ -34,7 +36,8 @@ final class FootprintBenchmark {
 		IDLE("idle", "idle, after every component used every role once"),
 
 		LOAD("under load", "under load: " + FootprintApplication.LOAD_THREADS
-				+ " caller threads spread over every component and role, every tenth operation a transaction"),
+				+ " caller threads spread over every component and role, every tenth operation a transaction, "
+				+ "measured when half of the load's operations have started (the same work in every mode)"),
 
 		AFTER_CLEANUP("after cleanup", "idle again, " + CLEANUP_WAIT.toMillis()
 				+ " ms after the load, with an idle timeout of " + ApplicationMode.SHORT_IDLE_TIMEOUT.toMillis() + " ms");
@@ -90,15 +93,16 @@ final class FootprintBenchmark {
 		awaitNoClients();
 		Path log = this.logs.resolve("footprint-" + mode + "-" + n + "-" + repetition + ".log");
 		try (ChildJvm child = ChildJvm.start(log, JVM_ARGUMENTS, FootprintApplication.class,
-				List.of(mode.name(), String.valueOf(n), this.redis.url(), this.options.footprintLoad().toString()))) {
+				List.of(mode.name(), String.valueOf(n), this.redis.url(),
+						String.valueOf(this.options.footprintOperations())))) {
 			child.await("READY", START_TIMEOUT);
 			Thread.sleep(SETTLE.toMillis());
 			record(mode, n, repetition, Phase.IDLE, child.pid());
 			child.send("LOAD");
 			child.await("LOADING", Duration.ofSeconds(10));
-			Thread.sleep(this.options.footprintLoad().dividedBy(2).toMillis());
+			child.await("HALFWAY", LOAD_TIMEOUT);
 			record(mode, n, repetition, Phase.LOAD, child.pid());
-			String[] loaded = child.await("LOADED", this.options.footprintLoad().plusMinutes(1)).split(" ");
+			String[] loaded = child.await("LOADED", LOAD_TIMEOUT).split(" ");
 			Object[] load = { "footprint", mode, n, Phase.LOAD };
 			put(repetition, Double.parseDouble(loaded[0]), load, "opsPerSecond");
 			put(repetition, Double.parseDouble(loaded[1]), load, "errors");

@@ -2,6 +2,7 @@ package io.gdnode.pool.benchmarks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import io.gdnode.pool.benchmarks.FootprintBenchmark.Phase;
@@ -76,7 +77,10 @@ final class FootprintReport {
 				+ "of `/proc/<pid>/smaps_rollup`) and native memory tracking (`jcmd <pid> VM.native_memory summary`: "
 				+ "everything the JVM committed except the Java heap, and of that the thread stacks). JVM flags: `"
 				+ String.join(" ", FootprintBenchmark.JVM_ARGUMENTS) + "` (a fixed heap, so that no mode chooses its "
-				+ "heap size).");
+				+ "heap size). The load is " + String.format(Locale.ROOT, "%,d", this.options.footprintOperations())
+				+ " operations at full speed, and a mode is measured when half of them have started: at the same "
+				+ "point of the same work, since the heap's resident pages grow with what the application has "
+				+ "allocated so far, and a mode measured after a fixed time would be charged for having served more.");
 		for (Phase phase : List.of(Phase.IDLE, Phase.LOAD)) {
 			out.paragraph("### " + Markdown.capitalised(phase.description()));
 			List<List<String>> rows = new ArrayList<>();
@@ -90,7 +94,7 @@ final class FootprintReport {
 							Cells.decimal(summary(mode, n, phase, "nmtNonHeapMib")),
 							Cells.decimal(summary(mode, n, phase, "nmtThreadMib"))));
 					if (phase == Phase.LOAD) {
-						// The load is the same for every mode; what each served shows it was not starved.
+						// The work is the same for every mode; the rate shows how fast each did it.
 						row.add(Cells.rate(summary(mode, n, phase, "opsPerSecond")) + " / "
 								+ Cells.count(summary(mode, n, phase, "errors")));
 					}

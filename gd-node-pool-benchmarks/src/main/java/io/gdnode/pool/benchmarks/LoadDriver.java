@@ -7,10 +7,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
- * Runs one operation on a number of caller threads for a bounded time and measures throughput
- * and latency. Operations started during the warm-up are not counted.
+ * Runs one operation on a number of caller threads for a bounded time, or until told it is done,
+ * and measures throughput and latency. Operations started during the warm-up are not counted.
  */
 final class LoadDriver {
 
@@ -50,6 +51,15 @@ final class LoadDriver {
 	}
 
 	static Result run(int threads, Duration warmup, Duration measure, Operation operation) throws InterruptedException {
+		return run(threads, warmup, measure, () -> false, operation);
+	}
+
+	/**
+	 * Run until the measured time is over or {@code done} says so, whichever comes first; the
+	 * result's rate is over the time the run really took.
+	 */
+	static Result run(int threads, Duration warmup, Duration measure, BooleanSupplier done, Operation operation)
+			throws InterruptedException {
 		CountDownLatch ready = new CountDownLatch(threads);
 		CountDownLatch go = new CountDownLatch(1);
 		long[] window = new long[2];
@@ -73,7 +83,7 @@ final class LoadDriver {
 				long end = window[1];
 				for (long sequence = 0;; sequence++) {
 					long start = System.nanoTime();
-					if (start >= end) {
+					if (start >= end || done.getAsBoolean()) {
 						return;
 					}
 					try {
@@ -108,9 +118,10 @@ final class LoadDriver {
 						+ " of the end of the run");
 			}
 		}
+		long measured = Math.min(System.nanoTime(), window[1]) - window[0];
 		LatencyHistogram all = new LatencyHistogram();
 		histograms.forEach(all::add);
-		return new Result(all.total(), errors.get(), measure.toNanos() / 1e9, all.percentile(0.50) / 1000,
+		return new Result(all.total(), errors.get(), measured / 1e9, all.percentile(0.50) / 1000,
 				all.percentile(0.99) / 1000, firstError.get());
 	}
 

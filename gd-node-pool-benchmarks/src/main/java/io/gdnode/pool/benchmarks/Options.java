@@ -16,7 +16,7 @@ import java.util.Set;
  * @param output where the report goes
  * @param componentCounts the numbers of application components of the footprint benchmark
  * @param threadCounts the caller-thread counts of the throughput benchmark
- * @param footprintLoad how long the footprint benchmark's load lasts
+ * @param footprintOperations operations of the footprint benchmark's load: the same work in every mode
  * @param rounds how often per repetition the throughput clients take turns at each point
  * @param getSetRounds the same for GET/SET, whose ratios carry targets and so get more samples
  * @param warmup warm-up of a client's turn
@@ -26,7 +26,7 @@ import java.util.Set;
  * @param jmhIterationTime how long each JMH iteration lasts
  */
 record Options(boolean quick, int repetitions, Set<String> sections, Path output, List<Integer> componentCounts,
-		List<Integer> threadCounts, Duration footprintLoad, int rounds, int getSetRounds, Duration warmup,
+		List<Integer> threadCounts, long footprintOperations, int rounds, int getSetRounds, Duration warmup,
 		Duration measure,
 		int redisBenchmarkRequests, int jmhIterations, Duration jmhIterationTime) {
 
@@ -58,11 +58,11 @@ record Options(boolean quick, int repetitions, Set<String> sections, Path output
 		List<Integer> threads = List.of(1, 4, 16, 64);
 		if (quick) {
 			return new Options(true, (repetitions != null) ? repetitions : 1, sections, output, List.of(1, 10, 50),
-					threads, Duration.ofSeconds(2), 1, 1, Duration.ofMillis(200), Duration.ofMillis(500), 10_000, 2,
+					threads, 10_000, 1, 1, Duration.ofMillis(200), Duration.ofMillis(500), 10_000, 2,
 					Duration.ofMillis(500));
 		}
 		return new Options(false, (repetitions != null) ? repetitions : 3, sections, output, List.of(1, 10, 50),
-				threads, Duration.ofMillis(2500), 3, 8, Duration.ofMillis(200), Duration.ofMillis(600), 50_000, 3,
+				threads, 40_000, 3, 8, Duration.ofMillis(200), Duration.ofMillis(600), 50_000, 3,
 				Duration.ofSeconds(1));
 	}
 
