@@ -95,6 +95,17 @@ final class ConnectFailure {
 	}
 
 	/**
+	 * Return whether Lettuce lost Redis's answer to the handshake. When Redis refuses the handshake
+	 * (WRONGPASS, maxclients, ...) before Lettuce's connect listener runs, which a busy machine
+	 * makes likely, the listener finds the handshake handler already gone and reports only that;
+	 * connecting again brings Redis's reason.
+	 */
+	static boolean lostHandshakeAnswer(Throwable failure) {
+		Throwable root = rootCause(failure);
+		return root instanceof IllegalStateException && "RedisHandshakeHandler not registered".equals(root.getMessage());
+	}
+
+	/**
 	 * Return what a {@link java.util.concurrent.CompletableFuture} failed with, without its wrapper.
 	 */
 	static Throwable unwrap(Throwable ex) {

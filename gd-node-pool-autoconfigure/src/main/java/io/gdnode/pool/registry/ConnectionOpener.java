@@ -123,17 +123,14 @@ abstract class ConnectionOpener {
 
 	/**
 	 * Connect within the bound, closing a connection that completes after the caller gave up.
+	 * A connect whose failure lost Redis's reason is tried once more, for the reason.
 	 */
 	private <K, V> CompletableFuture<StatefulConnection<K, V>> bounded(RedisCodec<K, V> codec, RedisURI uri,
 			boolean probe) {
 		CompletableFuture<StatefulConnection<K, V>> result = new CompletableFuture<>();
-		CompletableFuture<StatefulConnection<K, V>> connecting;
-		try {
-			connecting = connect(codec, uri, probe);
-		}
-		catch (RuntimeException ex) {
-			connecting = CompletableFuture.failedFuture(ex);
-		}
+		CompletableFuture<StatefulConnection<K, V>> connecting = attempt(codec, uri, probe)
+			.exceptionallyCompose((ex) -> ConnectFailure.lostHandshakeAnswer(ex) ? attempt(codec, uri, probe)
+					: CompletableFuture.failedFuture(ex));
 		connecting.whenComplete((connection, ex) -> {
 			if (ex != null) {
 				result.completeExceptionally(failure(ex));
@@ -145,6 +142,16 @@ abstract class ConnectionOpener {
 		result.orTimeout(this.bound.toMillis(), TimeUnit.MILLISECONDS);
 		return result.exceptionallyCompose((ex) -> CompletableFuture.failedFuture((ex instanceof TimeoutException)
 				? failure(new TimeoutException("not connected within " + this.bound.toMillis() + " ms")) : ex));
+	}
+
+	private <K, V> CompletableFuture<StatefulConnection<K, V>> attempt(RedisCodec<K, V> codec, RedisURI uri,
+			boolean probe) {
+		try {
+			return connect(codec, uri, probe);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	/**
