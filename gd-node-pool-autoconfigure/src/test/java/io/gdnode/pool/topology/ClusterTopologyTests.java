@@ -22,6 +22,7 @@ import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -83,6 +84,10 @@ class ClusterTopologyTests {
 				assertThat(stats.topology()).isEqualTo("cluster");
 				assertThat(stats.nodes()).hasSize(6);
 				assertThat(stats.nodes().stream().filter((node) -> node.role().equals("master"))).hasSize(3);
+				// A block's keys may live on different nodes: no transactions in cluster mode, said clearly.
+				assertThatExceptionOfType(UnsupportedOperationException.class)
+					.isThrownBy(() -> context.getBean(SharedPoolRegistry.class).getOpenPool("master").transactionConnection())
+					.withMessageContaining("Redis Cluster pool");
 
 				// Resharding: keys move to another master; the pool follows the redirections.
 				long before = dbSize(masters.get(1));
