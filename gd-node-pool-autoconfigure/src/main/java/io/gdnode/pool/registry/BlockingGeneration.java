@@ -59,9 +59,6 @@ final class BlockingGeneration extends PoolGeneration {
 
 	private final TransactionLane lane;
 
-	/** The options of a {@link TransactionConnection}: those of the pool's connections. */
-	private final ClientOptions transactionOptions;
-
 	BlockingGeneration(ConnectionOpener opener, RedisURI uri, RedisCodec<?, ?> codec, String name,
 			PoolDefinition definition, PoolCounters counters, Timer timer) {
 		super(counters);
@@ -73,7 +70,6 @@ final class BlockingGeneration extends PoolGeneration {
 		this.keepAlive = definition.connection().keepAlive();
 		this.pool = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
 		this.lane = new TransactionLane(this::connect, this::destroy, codec, counters.transactions::increment);
-		this.transactionOptions = definition.connection().clientOptions();
 		this.heartbeat = timer.newTimeout(this::heartbeat, this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -150,9 +146,9 @@ final class BlockingGeneration extends PoolGeneration {
 	 */
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	StatefulConnection<?, ?> transactionConnection(Supplier<StatefulConnection<?, ?>> borrow,
-			Consumer<StatefulConnection<?, ?>> giveBack, ClientResources resources) {
-		return TransactionConnection.create(this.lane, borrow, giveBack, this::release, resources,
-				this.transactionOptions, (RedisCodec) this.codec, this.uri.getTimeout());
+			Consumer<StatefulConnection<?, ?>> giveBack, ClientResources resources, ClientOptions options) {
+		return TransactionConnection.create(this.lane, borrow, giveBack, this::release, resources, options,
+				(RedisCodec) this.codec, this.uri.getTimeout());
 	}
 
 	StatefulConnection<?, ?> borrow() {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -34,6 +35,9 @@ public final class SharedPool {
 
 	private final ClientResources resources;
 
+	/** The options of every connection of the pool, the socketless transaction connections included. */
+	private final ClientOptions clientOptions;
+
 	private final ConnectionOpener opener;
 
 	private final RedisURI uri;
@@ -60,8 +64,9 @@ public final class SharedPool {
 		this.leakDetector = new LeakDetector(name, leakThreshold, resources.timer(), this.counters);
 		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
 		this.resources = definition.connection().resourcesFor(resources);
+		this.clientOptions = definition.connection().clientOptions();
 		this.opener = ConnectionOpener.create(definition, this.uri, name, key.location(), this.resources,
-				definition.connection().clientOptions());
+				this.clientOptions);
 	}
 
 	/**
@@ -139,7 +144,8 @@ public final class SharedPool {
 					"Redis pool '" + this.name + "' is a Redis Cluster pool: MULTI ... EXEC is not supported in cluster mode");
 		}
 		BlockingGeneration generation = (BlockingGeneration) acquire();
-		return (C) tracked(generation.transactionConnection(this::borrow, this::giveBack, this.resources));
+		return (C) tracked(generation.transactionConnection(this::borrow, this::giveBack, this.resources,
+				this.clientOptions));
 	}
 
 	/**
