@@ -152,7 +152,7 @@ final class AsyncGeneration extends PoolGeneration {
 
 		@Override
 		public CompletableFuture<Boolean> validate(StatefulConnection<String, String> connection) {
-			return CompletableFuture.completedFuture(connection.isOpen());
+			return CompletableFuture.completedFuture(!this.opener.broken(connection));
 		}
 
 	}

@@ -81,7 +81,7 @@ final class BlockingGeneration extends PoolGeneration {
 				ConnectionOpener.keepAlivePing(connection)
 					.orTimeout(this.keepAlive.toNanos(), TimeUnit.NANOSECONDS)
 					.whenComplete((pong, ex) -> {
-						if (ex != null) {
+						if (ex != null && !this.opener.healsConnections()) {
 							replaceShared(connection, ex);
 						}
 					});
@@ -122,12 +122,10 @@ final class BlockingGeneration extends PoolGeneration {
 
 	StatefulConnection<?, ?> sharedConnection() {
 		StatefulConnection<?, ?> connection = this.shared;
-		if (connection == null || !connection.isOpen()) {
+		if (connection == null || this.opener.broken(connection)) {
 			synchronized (this) {
 				connection = this.shared;
-				if (connection != null && !connection.isOpen()) {
-					// Lettuce would reconnect it in the background and reject every command until
-					// then; callers get a new connection now, or the connect failure at once.
+				if (connection != null && this.opener.broken(connection)) {
 					this.shared = null;
 					destroy(connection);
 					connection = null;
@@ -280,10 +278,11 @@ final class BlockingGeneration extends PoolGeneration {
 		@Override
 		public boolean validateObject(PooledObject<StatefulConnection<?, ?>> pooled) {
 			StatefulConnection<?, ?> connection = pooled.getObject();
-			if (!connection.isOpen()) {
+			if (BlockingGeneration.this.opener.broken(connection)) {
 				return false;
 			}
-			if (pooled.getIdleDuration().compareTo(BlockingGeneration.this.keepAlive) < 0) {
+			if (BlockingGeneration.this.opener.healsConnections()
+					|| pooled.getIdleDuration().compareTo(BlockingGeneration.this.keepAlive) < 0) {
 				return true;
 			}
 			// Rested a whole keepalive interval: make sure something still answers before lending it.

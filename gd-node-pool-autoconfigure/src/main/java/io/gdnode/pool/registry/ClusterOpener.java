@@ -26,6 +26,9 @@ import io.lettuce.core.resource.Delay;
  */
 final class ClusterOpener extends ConnectionOpener {
 
+	/** The shortest pause between two re-reads of the layout that events trigger. */
+	private static final Duration REFRESH_PAUSE = Duration.ofSeconds(1);
+
 	private final RedisClusterClient client;
 
 	private final PoolTopology topology;
@@ -37,11 +40,11 @@ final class ClusterOpener extends ConnectionOpener {
 		super(name, location, bound, backoff);
 		this.topology = topology;
 		List<RedisURI> seeds = topology.nodes().stream().map((node) -> at(uri, node)).toList();
-		this.client = RedisClusterClient.create(resources, seeds);
+		this.client = new RefreshingClusterClient(resources, seeds, REFRESH_PAUSE);
 		this.client.setOptions(ClusterClientOptions.builder(options)
 			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
 				.enableAllAdaptiveRefreshTriggers()
-				.adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+				.adaptiveRefreshTriggersTimeout(REFRESH_PAUSE)
 				.enablePeriodicRefresh(topology.refreshPeriod())
 				.build())
 			.build());
@@ -57,6 +60,17 @@ final class ClusterOpener extends ConnectionOpener {
 			this.connected = true;
 			return connection;
 		});
+	}
+
+	/**
+	 * A cluster connection is one connection per node, each reconnecting on its own; its
+	 * {@code isOpen()} follows only the node that takes keyless commands, and that one reconnects to
+	 * another node. Replacing it would also drop the reconnect attempts to a failed master, and those
+	 * are what make Lettuce re-read the layout and find the promoted replica.
+	 */
+	@Override
+	boolean healsConnections() {
+		return true;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
@@ -101,6 +102,30 @@ abstract class ConnectionOpener {
 	 */
 	final <K, V> CompletableFuture<StatefulConnection<K, V>> openAsync(RedisCodec<K, V> codec, RedisURI uri) {
 		return this.gate.connect(() -> bounded(codec, uri, false));
+	}
+
+	/**
+	 * Return whether Lettuce heals this topology's connections itself, so that the pool replaces a
+	 * connection only once it is closed, never because it lost a server or missed a keepalive PING.
+	 */
+	boolean healsConnections() {
+		return false;
+	}
+
+	/**
+	 * Return whether a connection must be replaced before its next use. One that lost its server
+	 * must: Lettuce would reconnect it in the background and reject every command until then,
+	 * while a new one serves callers now, or gives them the connect failure at once.
+	 */
+	final boolean broken(StatefulConnection<?, ?> connection) {
+		return healsConnections() ? isClosed(connection) : !connection.isOpen();
+	}
+
+	/**
+	 * Return whether a connection was closed, as opposed to disconnected and reconnecting.
+	 */
+	static boolean isClosed(StatefulConnection<?, ?> connection) {
+		return ((RedisChannelHandler<?, ?>) connection).isClosed();
 	}
 
 	/**

@@ -165,7 +165,7 @@ public final class SharedPool {
 			blocking.giveBack(connection);
 			blocking.release();
 		}
-		else if (connection.isOpen()) {
+		else if (!ConnectionOpener.isClosed(connection)) {
 			// The pool retired while the connection was lent; retiring may have closed it already.
 			connection.close();
 		}

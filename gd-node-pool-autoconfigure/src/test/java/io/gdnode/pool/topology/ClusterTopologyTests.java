@@ -1,6 +1,7 @@
 package io.gdnode.pool.topology;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.PoolStats;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * The master and slave roles over a real six-node Redis Cluster (three masters, three replicas)
  * created with {@code redis-cli --cluster create}: a key in every one of the 16384 slots is written
  * and read, slave reads come from replicas, keys keep working while slots move to another master,
- * and after {@code kill -9} of a master writes resume on its promoted replica within the bound.
+ * and after {@code kill -9} of a master writes resume on its promoted replica within the bound, both
+ * through the pool that was using the master and through one first used after it died.
  */
 class ClusterTopologyTests {
 
@@ -53,78 +56,129 @@ class ClusterTopologyTests {
 
 	@Test
 	void keysAcrossAllSlotsAreWrittenAndReadAndFollowReshardingAndFailover() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
-			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=1s",
-					"redis.timeout.connect=1s", "redis.client.name=cluster-test")
-			.run((context) -> {
-				StringRedisTemplate writes = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
-				StringRedisTemplate reads = context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class);
-				// Written through the async pool, all at once; each SET goes to the master of its key's slot.
-				AsyncRedisPool async = context.getBean(AsyncRedisPool.class);
-				async.executeOnAnyTopology((commands) -> CompletableFuture.allOf(KEYS.stream()
-					.map((key) -> commands.set(key, value(key)).toCompletableFuture())
-					.toArray(CompletableFuture[]::new))).get(30, TimeUnit.SECONDS);
-				List<LocalRedisServer> masters = this.cluster.masters();
-				assertThat(masters).hasSize(3).allSatisfy((master) -> assertThat(dbSize(master)).isGreaterThan(5000));
-				assertThat(masters.stream().mapToLong(ClusterTopologyTests::dbSize).sum()).isEqualTo(KEYS.size());
-				// Replication is asynchronous: wait until every replica holds as many keys as the masters.
-				await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.nodes().stream()
-					.mapToLong(ClusterTopologyTests::dbSize).sum() == 2L * KEYS.size());
-				KEYS.forEach((key) -> assertThat(reads.opsForValue().get(key)).isEqualTo(value(key)));
-				assertThat(masters.stream().mapToLong((master) -> ReplicaTopologyTests.calls(master, "get")).sum())
-					.isZero();
-				assertThat(this.cluster.nodes().stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "get")).sum())
-					.isEqualTo(KEYS.size());
-				try (RedisClusterConnection connection = writes.getRequiredConnectionFactory().getClusterConnection()) {
-					assertThat(connection.clusterGetNodes()).hasSize(6);
-				}
-				assertThat(async.executeOnAnyTopology((commands) -> commands.get(KEYS.get(1))).get())
-					.isEqualTo(value(KEYS.get(1)));
-				PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
-				assertThat(stats.topology()).isEqualTo("cluster");
-				assertThat(stats.nodes()).hasSize(6);
-				assertThat(stats.nodes().stream().filter((node) -> node.role().equals("master"))).hasSize(3);
-				// A block's keys may live on different nodes: no transactions in cluster mode, said clearly.
-				assertThatExceptionOfType(UnsupportedOperationException.class)
-					.isThrownBy(() -> context.getBean(SharedPoolRegistry.class).getOpenPool("master").transactionConnection())
-					.withMessageContaining("Redis Cluster pool");
+		runner().withPropertyValues("redis.client.name=cluster-test").run((context) -> {
+			StringRedisTemplate writes = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+			StringRedisTemplate reads = context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class);
+			// Written through the async pool, all at once; each SET goes to the master of its key's slot.
+			AsyncRedisPool async = context.getBean(AsyncRedisPool.class);
+			async.executeOnAnyTopology((commands) -> CompletableFuture.allOf(KEYS.stream()
+				.map((key) -> commands.set(key, value(key)).toCompletableFuture())
+				.toArray(CompletableFuture[]::new))).get(30, TimeUnit.SECONDS);
+			List<LocalRedisServer> masters = this.cluster.masters();
+			assertThat(masters).hasSize(3).allSatisfy((master) -> assertThat(dbSize(master)).isGreaterThan(5000));
+			assertThat(masters.stream().mapToLong(ClusterTopologyTests::dbSize).sum()).isEqualTo(KEYS.size());
+			// Replication is asynchronous: wait until every replica holds as many keys as the masters.
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.nodes().stream()
+				.mapToLong(ClusterTopologyTests::dbSize).sum() == 2L * KEYS.size());
+			KEYS.forEach((key) -> assertThat(reads.opsForValue().get(key)).isEqualTo(value(key)));
+			assertThat(masters.stream().mapToLong((master) -> ReplicaTopologyTests.calls(master, "get")).sum())
+				.isZero();
+			assertThat(this.cluster.nodes().stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "get")).sum())
+				.isEqualTo(KEYS.size());
+			try (RedisClusterConnection connection = writes.getRequiredConnectionFactory().getClusterConnection()) {
+				assertThat(connection.clusterGetNodes()).hasSize(6);
+			}
+			assertThat(async.executeOnAnyTopology((commands) -> commands.get(KEYS.get(1))).get())
+				.isEqualTo(value(KEYS.get(1)));
+			PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
+			assertThat(stats.topology()).isEqualTo("cluster");
+			assertThat(stats.nodes()).hasSize(6);
+			assertThat(stats.nodes().stream().filter((node) -> node.role().equals("master"))).hasSize(3);
+			// A block's keys may live on different nodes: no transactions in cluster mode, said clearly.
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> context.getBean(SharedPoolRegistry.class).getOpenPool("master").transactionConnection())
+				.withMessageContaining("Redis Cluster pool");
 
-				// Resharding: keys move to another master; the pool follows the redirections.
-				long before = dbSize(masters.get(1));
-				this.cluster.reshard(masters.get(0), masters.get(1), 1000);
-				assertThat(dbSize(masters.get(1))).isGreaterThan(before);
-				KEYS.forEach((key) -> assertThat(writes.opsForValue().get(key)).isEqualTo(value(key)));
-				writes.opsForValue().set(KEYS.get(0), "after-resharding");
-				writes.opsForValue().set(KEYS.get(0), value(KEYS.get(0)));
+			// Resharding: keys move to another master; the pool follows the redirections.
+			long before = dbSize(masters.get(1));
+			this.cluster.reshard(masters.get(0), masters.get(1), 1000);
+			assertThat(dbSize(masters.get(1))).isGreaterThan(before);
+			KEYS.forEach((key) -> assertThat(writes.opsForValue().get(key)).isEqualTo(value(key)));
+			writes.opsForValue().set(KEYS.get(0), "after-resharding");
+			writes.opsForValue().set(KEYS.get(0), value(KEYS.get(0)));
 
-				LocalRedisServer victim = masters.get(0);
-				String key = KEYS.stream()
-					.filter((candidate) -> "1".equals(victim.command("EXISTS", candidate)))
-					.findFirst()
-					.orElseThrow();
-				victim.kill();
-				long killed = System.nanoTime();
-				Duration resumed = null;
-				while (resumed == null && System.nanoTime() - killed < FAILOVER_BOUND.toNanos() * 2) {
-					try {
-						writes.opsForValue().set(key, "after-failover");
-						resumed = Duration.ofNanos(System.nanoTime() - killed);
-					}
-					catch (RuntimeException ex) {
-						// Not failed over yet, or the client has not seen it yet. Failures are
-						// immediate: pause so the retries do not take the CPU the failover needs.
-						Thread.sleep(10);
-					}
-				}
-				System.out.println("Cluster failover: writes resumed " + ((resumed != null) ? resumed.toMillis() : -1)
-						+ " ms after kill -9");
-				assertThat(resumed).isNotNull().isLessThan(FAILOVER_BOUND);
-				assertThat(writes.opsForValue().get(key)).isEqualTo("after-failover");
-				KEYS.stream()
-					.filter((other) -> !other.equals(key))
-					.forEach((other) -> assertThat(writes.opsForValue().get(other)).isEqualTo(value(other)));
-				assertThat(this.cluster.masters()).hasSize(3).doesNotContain(victim);
+			// The victim is the node the master pool sends keyless commands to: losing it leaves the
+			// pool's connection disconnected, which must not make the pool drop the node
+			// connections whose reconnects lead it to the promoted replica.
+			LocalRedisServer victim = defaultNode(writes);
+			if (!masters.contains(victim)) {
+				this.cluster.promote(victim);
+			}
+			String key = KEYS.stream()
+				.filter((candidate) -> "1".equals(victim.command("EXISTS", candidate)))
+				.findFirst()
+				.orElseThrow();
+			writes.opsForValue().set(key, value(key));
+			long created = context.getBean(SharedPoolRegistry.class).getPoolStats("master").created();
+			victim.kill();
+			long killed = System.nanoTime();
+			// A pool first used after the kill has no connection to the dead master that would
+			// reconnect; it must find the promoted replica all the same.
+			runner().withPropertyValues("redis.shared=false", "redis.client.name=cluster-late").run((late) -> {
+				StringRedisTemplate lateWrites = late.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+				List<Duration> resumed = writesResume(List.of(writes, lateWrites), key, killed);
+				System.out.println("Cluster failover: writes resumed " + resumed.get(0).toMillis() + " ms after kill -9; "
+						+ resumed.get(1).toMillis() + " ms through a pool opened after it");
+				assertThat(resumed).allSatisfy((duration) -> assertThat(duration).isLessThan(FAILOVER_BOUND));
+				assertThat(this.cluster.masters()).anySatisfy((master) -> assertThat(master.command("CLIENT", "LIST"))
+					.contains("name=cluster-late-master "));
 			});
+			assertThat(writes.opsForValue().get(key)).isEqualTo("after-failover");
+			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("master").created())
+				.as("connections the master pool opened through the failover").isEqualTo(created);
+			KEYS.stream()
+				.filter((other) -> !other.equals(key))
+				.forEach((other) -> assertThat(writes.opsForValue().get(other)).isEqualTo(value(other)));
+			assertThat(this.cluster.masters()).hasSize(3).doesNotContain(victim);
+		});
+	}
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
+			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=1s",
+					"redis.timeout.connect=1s");
+	}
+
+	/**
+	 * Write through each template in turn until each has written once, for twice the failover
+	 * bound at most.
+	 * @return how long after {@code since} each template's write succeeded
+	 */
+	private static List<Duration> writesResume(List<StringRedisTemplate> templates, String key, long since)
+			throws InterruptedException {
+		Duration[] resumed = new Duration[templates.size()];
+		while (Arrays.asList(resumed).contains(null)) {
+			if (System.nanoTime() - since > FAILOVER_BOUND.toNanos() * 2) {
+				throw new AssertionError("Writes did not resume within " + FAILOVER_BOUND.multipliedBy(2)
+						+ " of kill -9: " + Arrays.asList(resumed));
+			}
+			for (int i = 0; i < resumed.length; i++) {
+				try {
+					if (resumed[i] == null) {
+						templates.get(i).opsForValue().set(key, "after-failover");
+						resumed[i] = Duration.ofNanos(System.nanoTime() - since);
+					}
+				}
+				catch (RuntimeException ex) {
+					// Not failed over yet, or the pool has not seen it yet.
+				}
+			}
+			// Failures are immediate: pause so that the retries do not take the CPU the failover needs.
+			Thread.sleep(10);
+		}
+		return List.of(resumed);
+	}
+
+	private LocalRedisServer defaultNode(StringRedisTemplate template) throws Exception {
+		try (RedisClusterConnection connection = template.getRequiredConnectionFactory().getClusterConnection()) {
+			String id = ((RedisAdvancedClusterAsyncCommands<?, ?>) connection.getNativeConnection()).clusterMyId()
+				.get(5, TimeUnit.SECONDS);
+			return this.cluster.nodes()
+				.stream()
+				.filter((node) -> node.command("CLUSTER", "MYID").equals(id))
+				.findFirst()
+				.orElseThrow();
+		}
 	}
 
 	private static List<String> keyPerSlot() {

@@ -101,6 +101,23 @@ public final class LocalRedisCluster implements AutoCloseable {
 				"--cluster-to", to.command("CLUSTER", "MYID"), "--cluster-slots", String.valueOf(slots)));
 	}
 
+	/**
+	 * Make a replica its master's master with a manual failover ({@code CLUSTER FAILOVER}), and wait
+	 * until every node agrees.
+	 * @param replica the replica to promote
+	 */
+	public void promote(LocalRedisServer replica) {
+		replica.command("CLUSTER", "FAILOVER");
+		String id = replica.command("CLUSTER", "MYID");
+		if (!await(() -> isMaster(replica) && this.nodes.stream()
+			.filter(LocalRedisCluster::isMaster)
+			.allMatch((node) -> node.command("CLUSTER", "NODES").lines()
+				.anyMatch((line) -> line.startsWith(id + " ") && line.contains("master"))))) {
+			throw new IllegalStateException("Replica " + replica.port() + " was not promoted within "
+					+ READY_TIMEOUT.toSeconds() + " s");
+		}
+	}
+
 	private void cluster(List<String> arguments) {
 		List<String> command = new ArrayList<>(List.of(cli(), "--cluster"));
 		command.addAll(arguments);
