@@ -42,6 +42,10 @@ final class ClusterOpener extends ConnectionOpener {
 		List<RedisURI> seeds = topology.nodes().stream().map((node) -> at(uri, node)).toList();
 		this.client = new RefreshingClusterClient(resources, seeds, REFRESH_PAUSE);
 		this.client.setOptions(ClusterClientOptions.builder(options)
+			// A failed node without slots, whose replica took over, is left out of the layout:
+			// Lettuce would otherwise keep reconnecting to it, and re-read the layout on every
+			// attempt, for as long as the cluster lists it.
+			.nodeFilter((node) -> !(node.is(RedisClusterNode.NodeFlag.FAIL) && node.getSlots().isEmpty()))
 			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
 				.enableAllAdaptiveRefreshTriggers()
 				.adaptiveRefreshTriggersTimeout(REFRESH_PAUSE)

@@ -130,13 +130,24 @@ class ClusterTopologyTests {
 				.filter((other) -> !other.equals(key))
 				.forEach((other) -> assertThat(writes.opsForValue().get(other)).isEqualTo(value(other)));
 			assertThat(this.cluster.masters()).hasSize(3).doesNotContain(victim);
+
+			// Then the pools let the dead master go: no more reconnects to it, no more re-reads.
+			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("master").nodes())
+				.hasSize(5)
+				.noneMatch((node) -> node.address().endsWith(":" + victim.port()));
+			long failedOver = System.nanoTime();
+			while (layoutReadsWithin(Duration.ofSeconds(3), victim) > 0) {
+				assertThat(Duration.ofNanos(System.nanoTime() - failedOver))
+					.as("how long the pools went on re-reading the layout after the failover")
+					.isLessThan(FAILOVER_BOUND);
+			}
 		});
 	}
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
 			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=1s",
-					"redis.timeout.connect=1s");
+					"redis.timeout.connect=1s", "redis.cluster.refresh-period=10m");
 	}
 
 	/**
@@ -167,6 +178,14 @@ class ClusterTopologyTests {
 			Thread.sleep(10);
 		}
 		return List.of(resumed);
+	}
+
+	/** How often the pools asked the nodes but the dead one for the layout ({@code CLUSTER NODES}) in a while. */
+	private long layoutReadsWithin(Duration window, LocalRedisServer dead) throws InterruptedException {
+		List<LocalRedisServer> live = this.cluster.nodes().stream().filter((node) -> node != dead).toList();
+		long before = live.stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "cluster\\|nodes")).sum();
+		Thread.sleep(window.toMillis());
+		return live.stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "cluster\\|nodes")).sum() - before;
 	}
 
 	private LocalRedisServer defaultNode(StringRedisTemplate template) throws Exception {
