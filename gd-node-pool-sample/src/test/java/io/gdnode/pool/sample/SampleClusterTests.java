@@ -1,6 +1,7 @@
 package io.gdnode.pool.sample;
 
 import java.time.Duration;
+import java.util.stream.IntStream;
 
 import io.gdnode.pool.localredis.LocalRedisCluster;
 import io.gdnode.pool.localredis.LocalRedisServer;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.annotation.DirtiesContext.MethodMode;
 import org.springframework.test.context.DynamicPropertyRegistrar;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -23,15 +25,22 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample, unchanged, against a real six-node Redis Cluster: only {@code redis.cluster.nodes}
- * ({@code REDIS_CLUSTER_NODES}) is set.
+ * ({@code REDIS_CLUSTER_NODES}) is set. Its default timeouts stay, so the failover measured here is
+ * what an application with default settings sees.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
 @DirtiesContext
 class SampleClusterTests {
 
+	/** The failover bound the README documents, with cluster-node-timeout 1000. */
+	private static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
+
 	@Autowired
 	private RestTestClient http;
+
+	@Autowired
+	private LocalRedisCluster cluster;
 
 	@Test
 	void notesAreWrittenAndReadOnTheClusterAndThePoolsShowIt() {
@@ -61,6 +70,44 @@ class SampleClusterTests {
 		String scrape = this.http.get().uri("/actuator/prometheus").exchange().returnResult(String.class)
 			.getResponseBody();
 		assertThat(scrape).contains("redis_pool_nodes{node_role=\"master\",pool=\"master\",role=\"master\",topology=\"cluster\",type=\"sync\"} 3.0");
+	}
+
+	@Test
+	@DirtiesContext(methodMode = MethodMode.AFTER_METHOD)
+	void notesAreWrittenAgainSoonAfterAMasterIsKilled() throws InterruptedException {
+		LocalRedisServer victim = this.cluster.masters().get(0);
+		String id = IntStream.range(0, 1000)
+			.mapToObj(String::valueOf)
+			.filter((candidate) -> write(candidate, "before") == HttpStatus.NO_CONTENT
+					&& "1".equals(victim.command("EXISTS", "note:" + candidate)))
+			.findFirst()
+			.orElseThrow();
+		victim.kill();
+		long killed = System.nanoTime();
+		while (write(id, "after") != HttpStatus.NO_CONTENT) {
+			assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(FAILOVER_BOUND);
+			Thread.sleep(10);
+		}
+		System.out.println("Sample cluster failover: PUT /notes/" + id + " answered 204 again "
+				+ Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms after kill -9 of its master");
+		// Once the replica has taken over, the pool leaves the dead master out of its nodes.
+		await().atMost(FAILOVER_BOUND).untilAsserted(() -> this.http.get()
+			.uri("/actuator/redispools/master")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.nodes.length()").isEqualTo(5)
+			.jsonPath("$.nodes[?(@.address == '127.0.0.1:" + victim.port() + "')]").doesNotExist());
+	}
+
+	private HttpStatus write(String id, String text) {
+		return HttpStatus.valueOf(this.http.put()
+			.uri("/notes/{id}", id)
+			.contentType(MediaType.TEXT_PLAIN)
+			.body(text)
+			.exchange()
+			.returnResult(Void.class)
+			.getStatus()
+			.value());
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
