@@ -56,8 +56,8 @@ final class RefreshingClusterClient extends RedisClusterClient {
 	}
 
 	/**
-	 * Only a node that serves slots matters: a failed master stays listed, without slots, after its
-	 * replica took over, and connecting to it on every re-read must not trigger the next one.
+	 * Only a node that serves slots matters: each re-read connects to every listed node, and a dead
+	 * one that no longer serves any must not trigger the next re-read.
 	 */
 	private boolean servesSlots(SocketAddress address) {
 		Partitions layout = this.layout;
