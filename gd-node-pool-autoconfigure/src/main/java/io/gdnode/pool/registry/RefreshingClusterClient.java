@@ -29,8 +29,8 @@ final class RefreshingClusterClient extends RedisClusterClient {
 
 	private final AtomicLong lastRefresh;
 
-	/** The layout once first read; Lettuce reloads this same object on every re-read. */
-	private volatile Partitions layout;
+	/** Whether the layout was read once: before that, reading it would block on the event loop. */
+	private volatile boolean layoutRead;
 
 	RefreshingClusterClient(ClientResources resources, List<RedisURI> seeds, Duration pause) {
 		super(resources, seeds);
@@ -40,7 +40,10 @@ final class RefreshingClusterClient extends RedisClusterClient {
 
 	@Override
 	protected CompletableFuture<Partitions> initializePartitions() {
-		return super.initializePartitions().thenApply((read) -> this.layout = read);
+		return super.initializePartitions().thenApply((read) -> {
+			this.layoutRead = true;
+			return read;
+		});
 	}
 
 	@Override
@@ -60,11 +63,10 @@ final class RefreshingClusterClient extends RedisClusterClient {
 	 * one that no longer serves any must not trigger the next re-read.
 	 */
 	private boolean servesSlots(SocketAddress address) {
-		Partitions layout = this.layout;
-		if (layout == null || !(address instanceof InetSocketAddress inet)) {
+		if (!this.layoutRead || !(address instanceof InetSocketAddress inet)) {
 			return false;
 		}
-		RedisClusterNode node = layout.getPartition(inet.getHostString(), inet.getPort());
+		RedisClusterNode node = getPartitions().getPartition(inet.getHostString(), inet.getPort());
 		return node != null && node.getSlots() != null && !node.getSlots().isEmpty();
 	}
 
