@@ -71,7 +71,7 @@ abstract class ConnectionOpener {
 		return switch (topology.kind()) {
 			case STANDALONE -> new StandaloneOpener(uri, name, location, bound, backoff, resources, withTls);
 			case REPLICAS, DISCOVERED, SENTINEL -> new MasterReplicaOpener(uri, topology, name, location, bound,
-					backoff, resources, withTls);
+					backoff, resources, withTls, definition.connection().keepAlive());
 			case CLUSTER -> new ClusterOpener(uri, topology, name, location, bound, backoff, resources, withTls);
 		};
 	}
@@ -117,7 +117,7 @@ abstract class ConnectionOpener {
 	 * must: Lettuce would reconnect it in the background and reject every command until then,
 	 * while a new one serves callers now, or gives them the connect failure at once.
 	 */
-	final boolean broken(StatefulConnection<?, ?> connection) {
+	boolean broken(StatefulConnection<?, ?> connection) {
 		return healsConnections() ? isClosed(connection) : !connection.isOpen();
 	}
 

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
@@ -13,6 +16,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -33,12 +37,32 @@ final class MasterReplicaOpener extends ConnectionOpener {
 	/** The master and replicas as the pool's connections last saw them, {@code null} before any read. */
 	private volatile List<PoolNode> seen;
 
+	/** The listed master and replicas, as {@code host:port}; empty unless the topology is a list. */
+	private final Set<String> listed;
+
+	private final long recheckNanos;
+
+	private final AtomicLong nextRecheck = new AtomicLong(System.nanoTime());
+
+	/** When a listed server that a connection did not know last answered a probe. */
+	private volatile long lastReturn = System.nanoTime();
+
+	/** The pool's URI, for probes: credentials, database, TLS and client name. */
+	private final RedisURI uri;
+
+	/**
+	 * @param recheck how often, at most, servers of a list that connections do not know are probed
+	 */
 	MasterReplicaOpener(RedisURI uri, PoolTopology topology, String name, String location, Duration bound, Delay backoff,
-			ClientResources resources, ClientOptions options) {
+			ClientResources resources, ClientOptions options, Duration recheck) {
 		super(name, location, bound, backoff);
 		this.client = RedisClient.create(resources);
 		this.client.setOptions(options);
 		this.topology = topology;
+		this.uri = uri;
+		this.listed = (topology.kind() != PoolTopology.Kind.REPLICAS) ? Set.of()
+				: nodes(uri).stream().map(MasterReplicaOpener::address).collect(Collectors.toUnmodifiableSet());
+		this.recheckNanos = recheck.toNanos();
 	}
 
 	@Override
@@ -52,6 +76,51 @@ final class MasterReplicaOpener extends ConnectionOpener {
 			connection.setReadFrom(reads);
 			return connection;
 		});
+	}
+
+	/**
+	 * Lettuce learns a list's servers when a connection opens, and one that was down then stays
+	 * unknown to that connection. Servers the connections do not know are probed now and then; once
+	 * one answers, a connection opened before that and not knowing every server is replaced, so
+	 * that reads reach the server again.
+	 */
+	@Override
+	boolean broken(StatefulConnection<?, ?> connection) {
+		if (super.broken(connection)) {
+			return true;
+		}
+		if (this.listed.isEmpty()) {
+			return false;
+		}
+		if (!(((StatefulRedisMasterReplicaConnection<?, ?>) connection).getReadFrom() instanceof ReplicaReads reads)) {
+			return false;
+		}
+		List<PoolNode> view = reads.view();
+		if (view == null || view.size() >= this.listed.size()) {
+			return false;
+		}
+		probeUnknown(view);
+		return this.lastReturn - reads.createdNanos() > 0;
+	}
+
+	private void probeUnknown(List<PoolNode> view) {
+		long due = this.nextRecheck.get();
+		long now = System.nanoTime();
+		if (now - due < 0 || !this.nextRecheck.compareAndSet(due, now + this.recheckNanos)) {
+			return;
+		}
+		Set<String> known = view.stream().map(PoolNode::address).collect(Collectors.toSet());
+		for (String address : this.listed) {
+			if (!known.contains(address)) {
+				this.client.connectAsync(StringCodec.UTF8, at(this.uri, address))
+					.thenCompose((probe) -> probe.async().ping().whenComplete((pong, ex) -> probe.closeAsync()))
+					.thenRun(() -> this.lastReturn = System.nanoTime());
+			}
+		}
+	}
+
+	private static String address(RedisURI uri) {
+		return uri.getHost() + ":" + uri.getPort();
 	}
 
 	/**

@@ -25,7 +25,12 @@ final class ReplicaReads extends ReadFrom {
 
 	private final Observer observer;
 
+	private final long createdNanos = System.nanoTime();
+
 	private volatile int lastSeen;
+
+	/** The servers this connection's Lettuce knew at its last read, {@code null} before one. */
+	private volatile List<PoolNode> view;
 
 	private ReplicaReads(PoolTopology.Reads reads, Observer observer) {
 		this.reads = reads;
@@ -76,8 +81,24 @@ final class ReplicaReads extends ReadFrom {
 						node.getRole().isUpstream() ? "master" : "replica"));
 			}
 			view.sort((a, b) -> a.address().compareTo(b.address()));
-			this.observer.seen(List.copyOf(view));
+			this.view = List.copyOf(view);
+			this.observer.seen(this.view);
 		}
+	}
+
+	/**
+	 * Return the servers the connection reading through this knew at its last read, or
+	 * {@code null} before one or without an observer.
+	 */
+	List<PoolNode> view() {
+		return this.view;
+	}
+
+	/**
+	 * Return when this was created: just before its connection opened.
+	 */
+	long createdNanos() {
+		return this.createdNanos;
 	}
 
 	@Override

@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The slave role over a master and two real replicas ({@code --replicaof}): reads are spread over
- * the replicas, writes reach the master only, and reads survive replicas going away.
+ * the replicas, writes reach the master only, reads survive replicas going away, and a replica
+ * that was down when the pool opened is read once it is back.
  */
 class ReplicaTopologyTests {
 
@@ -109,6 +110,35 @@ class ReplicaTopologyTests {
 			long onMaster = calls(this.master, "get");
 			readKeys(context);
 			assertThat(calls(this.master, "get") - onMaster).isEqualTo(KEYS);
+		});
+	}
+
+	@Test
+	void aReplicaDownWhenThePoolOpensIsReadOnceItIsBack() {
+		this.second.kill();
+		// The keepalive interval is also how often servers the pool does not know are probed.
+		this.contextRunner.withPropertyValues("redis.timeout.keepalive=1s").run((context) -> {
+			write(context);
+			await().atMost(Duration.ofSeconds(5)).until(() -> replicated(this.first));
+			readKeys(context);
+			assertThat(calls(this.first, "get")).isEqualTo(KEYS);
+			PoolNode second = new PoolNode("127.0.0.1:" + this.second.port(), "replica");
+			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).doesNotContain(second);
+			this.second = this.second.restart();
+			await().atMost(Duration.ofSeconds(5)).until(() -> replicated(this.second));
+			long back = System.nanoTime();
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				readKeys(context);
+				return calls(this.second, "get") > 0;
+			});
+			System.out.println("Replica back: read again " + Duration.ofNanos(System.nanoTime() - back).toMillis()
+					+ " ms after it had caught up (keepalive 1 s)");
+			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).contains(second);
+			long onFirst = calls(this.first, "get");
+			long onSecond = calls(this.second, "get");
+			readKeys(context);
+			assertThat(calls(this.first, "get") - onFirst).isGreaterThan(KEYS / 5);
+			assertThat(calls(this.second, "get") - onSecond).isGreaterThan(KEYS / 5);
 		});
 	}
 
@@ -205,11 +235,15 @@ class ReplicaTopologyTests {
 	}
 
 	private void writeKeys(ApplicationContext context) {
+		write(context);
+		await().atMost(Duration.ofSeconds(5)).until(() -> replicated(this.first) && replicated(this.second));
+	}
+
+	private static void write(ApplicationContext context) {
 		StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
 		for (int i = 0; i < KEYS; i++) {
 			master.opsForValue().set("key-" + i, "value-" + i);
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> replicated(this.first) && replicated(this.second));
 	}
 
 	private boolean replicated(LocalRedisServer replica) {
