@@ -1,5 +1,6 @@
 package io.gdnode.pool.benchmarks;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -28,7 +29,8 @@ public final class BenchmarkRunner {
 			return;
 		}
 		Path work = Path.of("gd-node-pool-benchmarks", "target", "benchmarks").toAbsolutePath();
-		Path logs = work.resolve("logs");
+		// Child JVMs create it on their own; JMH, run alone with --only jmh, does not.
+		Path logs = Files.createDirectories(work.resolve("logs"));
 		Measurements measurements = new Measurements();
 		long started = System.nanoTime();
 		Map<String, String> machine;
