@@ -524,7 +524,7 @@ public class RedisPoolProperties implements InitializingBean {
 		 * Idle time before TCP keepalive probes start (3 probes, a third of it apart). A silent
 		 * peer is given up after twice this, idle or busy, and a connection that reads nothing
 		 * for the command timeout plus this while a command waits is closed and reconnected. Also
-		 * how often, at most, servers of a replica list that were down are probed.
+		 * how often, at most, a replica pool looks for servers its connections do not know.
 		 */
 		private Duration keepalive = Duration.ofSeconds(30);
 

@@ -4,17 +4,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
@@ -44,14 +50,14 @@ final class MasterReplicaOpener extends ConnectionOpener {
 
 	private final AtomicLong nextRecheck = new AtomicLong(System.nanoTime());
 
-	/** When a listed server that a connection did not know last answered a probe. */
-	private volatile long lastReturn = System.nanoTime();
+	/** The servers found answering that some connection did not know, and when. */
+	private volatile Found found = new Found(Set.of(), System.nanoTime());
 
 	/** The pool's URI, for probes: credentials, database, TLS and client name. */
 	private final RedisURI uri;
 
 	/**
-	 * @param recheck how often, at most, servers of a list that connections do not know are probed
+	 * @param recheck how often, at most, the pool looks for servers its connections do not know
 	 */
 	MasterReplicaOpener(RedisURI uri, PoolTopology topology, String name, String location, Duration bound, Delay backoff,
 			ClientResources resources, ClientOptions options, Duration recheck) {
@@ -79,44 +85,101 @@ final class MasterReplicaOpener extends ConnectionOpener {
 	}
 
 	/**
-	 * Lettuce learns a list's servers when a connection opens, and one that was down then stays
-	 * unknown to that connection. Servers the connections do not know are probed now and then; once
-	 * one answers, a connection opened before that and not knowing every server is replaced, so
-	 * that reads reach the server again.
+	 * Lettuce learns the servers of a list, or the replicas the master reports, when a connection
+	 * opens; one that was down then, or a replica added since, stays unknown to that connection.
+	 * While the pool is used, it looks for such servers now and then; once one answers, each
+	 * connection opened before that and not knowing it is replaced, so that reads reach it.
 	 */
 	@Override
 	boolean broken(StatefulConnection<?, ?> connection) {
 		if (super.broken(connection)) {
 			return true;
 		}
-		if (this.listed.isEmpty()) {
-			return false;
-		}
-		if (!(((StatefulRedisMasterReplicaConnection<?, ?>) connection).getReadFrom() instanceof ReplicaReads reads)) {
+		PoolTopology.Kind kind = this.topology.kind();
+		if ((kind != PoolTopology.Kind.REPLICAS && kind != PoolTopology.Kind.DISCOVERED)
+				|| !(((StatefulRedisMasterReplicaConnection<?, ?>) connection).getReadFrom() instanceof ReplicaReads reads)
+				|| reads.view() == null) {
 			return false;
 		}
 		List<PoolNode> view = reads.view();
-		if (view == null || view.size() >= this.listed.size()) {
-			return false;
+		if (kind == PoolTopology.Kind.DISCOVERED || view.size() < this.listed.size()) {
+			lookForUnknownServers(view);
 		}
-		probeUnknown(view);
-		return this.lastReturn - reads.createdNanos() > 0;
+		Found found = this.found;
+		return found.nanos() - reads.createdNanos() > 0 && !knowsAll(view, found.servers());
 	}
 
-	private void probeUnknown(List<PoolNode> view) {
+	private void lookForUnknownServers(List<PoolNode> view) {
 		long due = this.nextRecheck.get();
 		long now = System.nanoTime();
 		if (now - due < 0 || !this.nextRecheck.compareAndSet(due, now + this.recheckNanos)) {
 			return;
 		}
-		Set<String> known = view.stream().map(PoolNode::address).collect(Collectors.toSet());
+		if (this.topology.kind() == PoolTopology.Kind.DISCOVERED) {
+			// Ask the master which replicas it has now.
+			probe(this.topology.master(), (commands) -> commands.info("replication")).thenAccept((info) -> {
+				Set<String> replicas = onlineReplicas(info);
+				if (!knowsAll(view, replicas)) {
+					this.found = new Found(replicas, System.nanoTime());
+				}
+			});
+			return;
+		}
 		for (String address : this.listed) {
-			if (!known.contains(address)) {
-				this.client.connectAsync(StringCodec.UTF8, at(this.uri, address))
-					.thenCompose((probe) -> probe.async().ping().whenComplete((pong, ex) -> probe.closeAsync()))
-					.thenRun(() -> this.lastReturn = System.nanoTime());
+			if (!knowsAll(view, Set.of(address))) {
+				probe(address, (commands) -> commands.ping()).thenRun(() -> {
+					Set<String> servers = new HashSet<>(this.found.servers());
+					servers.add(address);
+					this.found = new Found(Set.copyOf(servers), System.nanoTime());
+				});
 			}
 		}
+	}
+
+	/**
+	 * Send one command to one server on a connection of its own, closed after the answer.
+	 */
+	private <T> CompletableFuture<T> probe(String address,
+			Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
+		return this.client.connectAsync(StringCodec.UTF8, at(this.uri, address))
+			.toCompletableFuture()
+			.thenCompose((connection) -> command.apply(connection.async())
+				.whenComplete((answer, ex) -> connection.closeAsync()));
+	}
+
+	/**
+	 * Return the replicas an {@code INFO replication} answer lists as online, as {@code host:port}.
+	 */
+	static Set<String> onlineReplicas(String info) {
+		Set<String> replicas = new HashSet<>();
+		for (String line : info.split("\r?\n")) {
+			if (line.startsWith("slave") && line.contains(":ip=") && line.contains(",state=online")) {
+				Map<String, String> fields = new HashMap<>();
+				for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+					int equals = field.indexOf('=');
+					if (equals > 0) {
+						fields.put(field.substring(0, equals), field.substring(equals + 1));
+					}
+				}
+				replicas.add(fields.get("ip") + ":" + fields.get("port"));
+			}
+		}
+		return replicas;
+	}
+
+	private static boolean knowsAll(List<PoolNode> view, Set<String> servers) {
+		for (String server : servers) {
+			if (view.stream().noneMatch((node) -> node.address().equals(server))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Servers found answering that some connection did not know, and when they were found.
+	 */
+	private record Found(Set<String> servers, long nanos) {
 	}
 
 	private static String address(RedisURI uri) {

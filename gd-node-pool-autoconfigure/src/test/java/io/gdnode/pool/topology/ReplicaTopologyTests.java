@@ -114,10 +114,20 @@ class ReplicaTopologyTests {
 	}
 
 	@Test
-	void aReplicaDownWhenThePoolOpensIsReadOnceItIsBack() {
+	void aListedReplicaDownWhenThePoolOpensIsReadOnceItIsBack() {
+		replicaDownWhenThePoolOpensIsReadOnceItIsBack(this.contextRunner);
+	}
+
+	@Test
+	void aDiscoveredReplicaDownWhenThePoolOpensIsReadOnceItIsBack() {
+		replicaDownWhenThePoolOpensIsReadOnceItIsBack(
+				this.contextRunner.withPropertyValues("redis.slave.url=", "redis.slave.discovery=1"));
+	}
+
+	private void replicaDownWhenThePoolOpensIsReadOnceItIsBack(ApplicationContextRunner contextRunner) {
 		this.second.kill();
-		// The keepalive interval is also how often servers the pool does not know are probed.
-		this.contextRunner.withPropertyValues("redis.timeout.keepalive=1s").run((context) -> {
+		// The keepalive interval is also how often the pool looks for servers it does not know.
+		contextRunner.withPropertyValues("redis.timeout.keepalive=1s").run((context) -> {
 			write(context);
 			await().atMost(Duration.ofSeconds(5)).until(() -> replicated(this.first));
 			readKeys(context);
@@ -132,7 +142,8 @@ class ReplicaTopologyTests {
 				return calls(this.second, "get") > 0;
 			});
 			System.out.println("Replica back: read again " + Duration.ofNanos(System.nanoTime() - back).toMillis()
-					+ " ms after it had caught up (keepalive 1 s)");
+					+ " ms after it had caught up (keepalive 1 s, "
+					+ context.getBean(SharedPoolRegistry.class).getPoolStats("slave").topology() + ")");
 			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).contains(second);
 			long onFirst = calls(this.first, "get");
 			long onSecond = calls(this.second, "get");
