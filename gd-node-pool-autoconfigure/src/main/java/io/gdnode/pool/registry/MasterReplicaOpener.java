@@ -97,11 +97,14 @@ final class MasterReplicaOpener extends ConnectionOpener {
 		}
 		PoolTopology.Kind kind = this.topology.kind();
 		if ((kind != PoolTopology.Kind.REPLICAS && kind != PoolTopology.Kind.DISCOVERED)
-				|| !(((StatefulRedisMasterReplicaConnection<?, ?>) connection).getReadFrom() instanceof ReplicaReads reads)
-				|| reads.view() == null) {
+				|| !(((StatefulRedisMasterReplicaConnection<?, ?>) connection).getReadFrom() instanceof ReplicaReads reads)) {
 			return false;
 		}
 		List<PoolNode> view = reads.view();
+		if (view == null) {
+			// Not read through yet: nothing known to compare.
+			return false;
+		}
 		if (kind == PoolTopology.Kind.DISCOVERED || view.size() < this.listed.size()) {
 			lookForUnknownServers(view);
 		}
