@@ -2,12 +2,12 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -153,7 +153,7 @@ final class MasterReplicaOpener extends ConnectionOpener {
 	/**
 	 * Return the replicas an {@code INFO replication} answer lists as online, as {@code host:port}.
 	 */
-	static Set<String> onlineReplicas(String info) {
+	private static Set<String> onlineReplicas(String info) {
 		Set<String> replicas = new HashSet<>();
 		for (String line : info.split("\r?\n")) {
 			if (line.startsWith("slave") && line.contains(":ip=") && line.contains(",state=online")) {
