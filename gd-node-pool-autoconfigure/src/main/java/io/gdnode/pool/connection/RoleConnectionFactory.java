@@ -11,6 +11,7 @@ import io.gdnode.pool.registry.PoolType;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -76,19 +77,22 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	 */
 	private static RedisConfiguration configuration(PoolDefinition definition) {
 		if (definition.topology().kind() != PoolTopology.Kind.CLUSTER) {
-			return standalone(definition.uri());
+			return standalone(definition);
 		}
 		RedisClusterConfiguration configuration = new RedisClusterConfiguration(definition.topology().nodes());
-		configuration.setUsername(definition.uri().getUsername());
-		configuration.setPassword(RedisPassword.of(definition.uri().getPassword()));
+		RedisCredentials credentials = definition.credentials();
+		configuration.setUsername(credentials.getUsername());
+		configuration.setPassword(RedisPassword.of(credentials.getPassword()));
 		return configuration;
 	}
 
-	private static RedisStandaloneConfiguration standalone(RedisURI uri) {
+	private static RedisStandaloneConfiguration standalone(PoolDefinition definition) {
+		RedisURI uri = definition.uri();
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
 		configuration.setDatabase(uri.getDatabase());
-		configuration.setUsername(uri.getUsername());
-		configuration.setPassword(RedisPassword.of(uri.getPassword()));
+		RedisCredentials credentials = definition.credentials();
+		configuration.setUsername(credentials.getUsername());
+		configuration.setPassword(RedisPassword.of(credentials.getPassword()));
 		return configuration;
 	}
 

@@ -216,9 +216,7 @@ final class MasterReplicaOpener extends ConnectionOpener {
 			.withVerifyPeer(uri.getVerifyMode())
 			.withTimeout(uri.getTimeout())
 			.withClientName(uri.getClientName());
-		if (uri.getPassword() != null) {
-			builder.withAuthentication(uri.getUsername(), uri.getPassword());
-		}
+		builder.withAuthentication(uri.getCredentialsProvider());
 		for (String sentinel : this.topology.nodes()) {
 			RedisURI address = RedisURI.create("redis://" + sentinel);
 			if (this.topology.sentinelPassword() != null) {

@@ -2,6 +2,8 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 
 import org.springframework.util.Assert;
@@ -51,6 +53,18 @@ public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Connect
 	public PoolDefinition withType(PoolType type) {
 		return new PoolDefinition(this.role, type, this.uri, this.connection, this.pooled, this.maxTotal,
 				this.minIdle, this.waitTimeout, this.topology, this.tls);
+	}
+
+	/**
+	 * Return the user and password of the URI. Lettuce 7 no longer has {@code RedisURI.getUsername()}
+	 * and {@code getPassword()}; its credentials provider is what both supported Lettuce lines share.
+	 * @return the credentials, with a {@code null} user and password where the URI has none
+	 */
+	public RedisCredentials credentials() {
+		RedisCredentialsProvider provider = this.uri.getCredentialsProvider();
+		RedisCredentials credentials = (provider instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider immediate)
+				? immediate.resolveCredentialsNow() : provider.resolveCredentials().block();
+		return (credentials != null) ? credentials : RedisCredentials.just(null, (char[]) null);
 	}
 
 	/**

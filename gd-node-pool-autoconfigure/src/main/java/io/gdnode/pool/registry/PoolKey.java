@@ -3,6 +3,7 @@ package io.gdnode.pool.registry;
 import java.util.Arrays;
 import java.util.Objects;
 
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
 
@@ -43,8 +44,9 @@ final class PoolKey {
 		this.type = definition.type();
 		this.endpoint = endpoint(uri);
 		this.database = uri.getDatabase();
-		this.username = uri.getUsername();
-		this.password = uri.getPassword();
+		RedisCredentials credentials = definition.credentials();
+		this.username = credentials.getUsername();
+		this.password = credentials.getPassword();
 		this.ssl = uri.isSsl();
 		this.verifyPeer = uri.isVerifyPeer();
 		this.topology = definition.topology();

@@ -161,11 +161,19 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 			}
 		}
 
-		@Override
+		/**
+		 * Lettuce 6's {@code reset()}, which Lettuce 7 removed: no {@code @Override}, so one source
+		 * compiles against both. Drops the open block, whose commands were never sent.
+		 */
 		@Deprecated
 		public void reset() {
-			if (this.dedicated != null) {
-				dedicatedWriter().reset();
+			cancelBlock();
+		}
+
+		private void cancelBlock() {
+			if (this.block != null) {
+				this.block.forEach((command) -> command.cancel());
+				this.block = null;
 			}
 		}
 
@@ -191,10 +199,7 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 			this.closed = true;
 			try {
 				// A block never executed: its commands were never sent, and never will be.
-				if (this.block != null) {
-					this.block.forEach((command) -> command.cancel());
-					this.block = null;
-				}
+				cancelBlock();
 				if (this.dedicated != null) {
 					this.giveBack.accept(this.dedicated);
 					this.dedicated = null;
