@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +43,7 @@ public final class LocalRedisServer implements AutoCloseable {
 	// with a new port make that race practically invisible.
 	private static final int START_ATTEMPTS = 5;
 
+	private final String binary;
 	private final Process process;
 	private final int port;
 	private final Path directory;
@@ -53,7 +55,8 @@ public final class LocalRedisServer implements AutoCloseable {
 	private volatile int tlsPort;
 	private volatile String password;
 
-	private LocalRedisServer(Process process, int port, Path directory, List<String> extraArgs) {
+	private LocalRedisServer(String binary, Process process, int port, Path directory, List<String> extraArgs) {
+		this.binary = binary;
 		this.process = process;
 		this.port = port;
 		this.directory = directory;
@@ -67,6 +70,14 @@ public final class LocalRedisServer implements AutoCloseable {
 	/** Starts a standalone server and waits until it answers PING. */
 	public static LocalRedisServer start() {
 		return launch(LocalRedisServer::freePort, List.of());
+	}
+
+	/**
+	 * Starts a standalone server from the given {@code redis-server} binary instead of the
+	 * default one; its replicas ({@link #startReplicaOf}) and restarts run the same binary.
+	 */
+	public static LocalRedisServer start(Path binary) {
+		return launch(binary.toString(), LocalRedisServer::freePort, List.of(), null, null);
 	}
 
 	/**
@@ -124,12 +135,16 @@ public final class LocalRedisServer implements AutoCloseable {
 				+ "sentinel failover-timeout " + masterName + " " + failoverTimeout.toMillis() + "\n"
 				+ "sentinel parallel-syncs " + masterName + " 1\n"
 				+ ((password != null) ? "requirepass \"" + password + "\"\n" : "");
-		return launch(LocalRedisServer::freePort, List.of(SENTINEL_CONFIG, config), null, password);
+		return launch(binary(), LocalRedisServer::freePort, List.of(SENTINEL_CONFIG, config), null, password);
 	}
 
-	/** Starts a replica of {@code master} and waits until its link to the master is up. */
+	/**
+	 * Starts a replica of {@code master}, from the same binary, and waits until its link to the
+	 * master is up.
+	 */
 	public static LocalRedisServer startReplicaOf(LocalRedisServer master) {
-		LocalRedisServer replica = launch(LocalRedisServer::freePort, List.of("--replicaof", HOST, String.valueOf(master.port())));
+		LocalRedisServer replica = launch(master.binary, LocalRedisServer::freePort,
+				List.of("--replicaof", HOST, String.valueOf(master.port())), null, null);
 		if (!replica.await(() -> replica.command("INFO", "replication").contains("master_link_status:up"))) {
 			String log = replica.logTail();
 			replica.close();
@@ -141,8 +156,27 @@ public final class LocalRedisServer implements AutoCloseable {
 
 	/** Whether the redis-server binary (or the configured override) can be executed. */
 	public static boolean available() {
+		return available(binary());
+	}
+
+	/** Whether the given redis-server binary can be executed ({@code --version} succeeds). */
+	public static boolean available(Path binary) {
+		return available(binary.toString());
+	}
+
+	/**
+	 * The binary set through the {@code redis.server.binary} system property or the
+	 * {@code REDIS_SERVER_BINARY} environment variable, which {@link #start()} runs instead of
+	 * {@code redis-server} from {@code PATH}.
+	 */
+	public static Optional<String> configuredBinary() {
+		String binary = binary();
+		return "redis-server".equals(binary) ? Optional.empty() : Optional.of(binary);
+	}
+
+	private static boolean available(String binary) {
 		try {
-			Process version = new ProcessBuilder(binary(), "--version")
+			Process version = new ProcessBuilder(binary, "--version")
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.redirectError(ProcessBuilder.Redirect.DISCARD)
 				.start();
@@ -281,7 +315,7 @@ public final class LocalRedisServer implements AutoCloseable {
 		awaitExit();
 		this.ownsDirectory = false;
 		this.stopped.set(true);
-		return launch(() -> this.port, this.extraArgs, this.directory, this.password);
+		return launch(this.binary, () -> this.port, this.extraArgs, this.directory, this.password);
 	}
 
 	Path directory() {
@@ -312,23 +346,23 @@ public final class LocalRedisServer implements AutoCloseable {
 	}
 
 	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs) {
-		return launch(ports, extraArgs, null, null);
+		return launch(binary(), ports, extraArgs, null, null);
 	}
 
 	/**
+	 * @param binary the redis-server to run
 	 * @param directory the data directory to reuse, or {@code null} for a new one
 	 * @param password what the harness's own commands authenticate with, or {@code null}
 	 */
-	private static LocalRedisServer launch(IntSupplier ports, List<String> extraArgs, Path directory,
+	private static LocalRedisServer launch(String binary, IntSupplier ports, List<String> extraArgs, Path directory,
 			String password) {
-		if (!available()) {
-			String binary = binary();
+		if (!available(binary)) {
 			throw new IllegalStateException(NOT_FOUND_MESSAGE
 					+ ("redis-server".equals(binary) ? "" : " (configured binary: " + binary + ")"));
 		}
 		String failure = "";
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-			LocalRedisServer server = spawn(ports.getAsInt(), extraArgs, directory);
+			LocalRedisServer server = spawn(binary, ports.getAsInt(), extraArgs, directory);
 			server.password = password;
 			// Checking the pid Redis reports means a PONG from whoever won a port race is never taken for ours.
 			String pidLine = "process_id:" + server.pid();
@@ -349,13 +383,13 @@ public final class LocalRedisServer implements AutoCloseable {
 		throw new IllegalStateException(failure);
 	}
 
-	private static LocalRedisServer spawn(int port, List<String> extraArgs, Path reused) {
+	private static LocalRedisServer spawn(String binary, int port, List<String> extraArgs, Path reused) {
 		Path directory = reused;
 		try {
 			if (directory == null) {
 				directory = Files.createTempDirectory("local-redis-");
 			}
-			List<String> command = new ArrayList<>(List.of(binary()));
+			List<String> command = new ArrayList<>(List.of(binary));
 			int sentinel = extraArgs.indexOf(SENTINEL_CONFIG);
 			if (sentinel >= 0) {
 				// A sentinel rewrites its configuration file, which must come first on the command line.
@@ -372,7 +406,7 @@ public final class LocalRedisServer implements AutoCloseable {
 				.redirectErrorStream(true)
 				.redirectOutput(directory.resolve("redis.log").toFile())
 				.start();
-			return new LocalRedisServer(process, port, directory, extraArgs);
+			return new LocalRedisServer(binary, process, port, directory, extraArgs);
 		}
 		catch (IOException ex) {
 			if (reused == null) {

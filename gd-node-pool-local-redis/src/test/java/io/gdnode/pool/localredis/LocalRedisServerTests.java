@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -109,6 +111,23 @@ class LocalRedisServerTests {
 	}
 
 	@Test
+	void serverStartedFromAGivenBinaryRunsItForItsReplicaToo(@TempDir Path directory) throws IOException {
+		Path binary;
+		try (LocalRedisServer probe = LocalRedisServer.start()) {
+			// Not INFO's executable: Redis makes that of a bare "redis-server" relative to its working directory.
+			String command = ProcessHandle.of(probe.pid()).flatMap((process) -> process.info().command()).orElseThrow();
+			binary = Files.createSymbolicLink(directory.resolve("redis-server"), Path.of(command));
+		}
+		assertThat(LocalRedisServer.available(binary)).isTrue();
+		assertThat(LocalRedisServer.available(directory.resolve("missing"))).isFalse();
+		try (LocalRedisServer master = LocalRedisServer.start(binary);
+				LocalRedisServer replica = LocalRedisServer.startReplicaOf(master)) {
+			assertThat(executable(master)).isEqualTo(binary.toString());
+			assertThat(executable(replica)).isEqualTo(binary.toString());
+		}
+	}
+
+	@Test
 	void killStopsTheProcessAtOnceAndCloseStillCleansUp() {
 		LocalRedisServer server = LocalRedisServer.start();
 		long pid = server.pid();
@@ -123,6 +142,7 @@ class LocalRedisServerTests {
 		String previous = System.getProperty("redis.server.binary");
 		System.setProperty("redis.server.binary", "/nonexistent/redis-server");
 		try {
+			assertThat(LocalRedisServer.configuredBinary()).hasValue("/nonexistent/redis-server");
 			assertThat(LocalRedisServer.available()).isFalse();
 			assertThatIllegalStateException().isThrownBy(LocalRedisServer::start)
 				.withMessageStartingWith(LocalRedisServer.NOT_FOUND_MESSAGE);
@@ -135,6 +155,16 @@ class LocalRedisServerTests {
 				System.setProperty("redis.server.binary", previous);
 			}
 		}
+	}
+
+	/** The binary the server runs, as it reports it. */
+	private static String executable(LocalRedisServer server) {
+		return server.command("INFO", "server")
+			.lines()
+			.filter((line) -> line.startsWith("executable:"))
+			.map((line) -> line.substring("executable:".length()))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private static boolean eventually(BooleanSupplier condition) {
