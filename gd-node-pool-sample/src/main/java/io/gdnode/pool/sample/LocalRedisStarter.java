@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.gdnode.pool.localredis.LocalRedisServer;
 import org.apache.commons.logging.Log;
@@ -32,7 +33,8 @@ import org.springframework.util.StringUtils;
  * {@code REDIS_SENTINEL_NODES}, {@code REDIS_CLUSTER_NODES}) is set, it uses the Redis that answers PING on 127.0.0.1:6379 (the
  * port is {@value #PROBE_PORT_PROPERTY}), or else starts a {@code redis-server} master and a
  * replica on free loopback ports, which stop when the application context closes or the JVM exits.
- * Role URLs the user set explicitly are kept.
+ * They run {@code redis-server} from {@code PATH}, or else the one the {@code embedded-redis} jar
+ * ships (see {@link RedisServerBinary}). Role URLs the user set explicitly are kept.
  */
 public class LocalRedisStarter implements SmartApplicationListener {
 
@@ -52,6 +54,21 @@ public class LocalRedisStarter implements SmartApplicationListener {
 
 	/** The servers this listener started, by bean name, in the order they started. */
 	private final Map<String, LocalRedisServer> servers = new LinkedHashMap<>();
+
+	private final Supplier<RedisServerBinary> binaries;
+
+	/** Create a listener that runs {@code redis-server} from {@code PATH}, else the embedded one. */
+	public LocalRedisStarter() {
+		this(RedisServerBinary::find);
+	}
+
+	/**
+	 * Create a listener that runs the binary it is given.
+	 * @param binaries finds the binary, asked only when servers are started
+	 */
+	LocalRedisStarter(Supplier<RedisServerBinary> binaries) {
+		this.binaries = binaries;
+	}
 
 	@Override
 	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
@@ -97,14 +114,16 @@ public class LocalRedisStarter implements SmartApplicationListener {
 
 	private void startMasterAndReplica(ConfigurableEnvironment environment, int probePort) {
 		try {
-			LocalRedisServer master = LocalRedisServer.start();
+			RedisServerBinary binary = this.binaries.get();
+			LocalRedisServer master = LocalRedisServer.start(binary.path());
 			this.servers.put("localRedisMaster", master);
 			LocalRedisServer replica = LocalRedisServer.startReplicaOf(master);
 			this.servers.put("localRedisReplica", replica);
 			Map<String, Object> used = use(environment, urls(master.url(), replica.url(), master.url()));
 			logger.info("No Redis URL is configured and nothing answers on " + LOOPBACK + ":" + probePort
 					+ ": started a redis-server master on port " + master.port() + " (master and local roles) and its"
-					+ " replica on port " + replica.port() + " (slave role), stopped with the application " + used);
+					+ " replica on port " + replica.port() + " (slave role), stopped with the application, from " + binary
+					+ " " + used);
 		}
 		catch (RuntimeException ex) {
 			stopServers();

@@ -1,13 +1,18 @@
 package io.gdnode.pool.sample;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import io.gdnode.pool.localredis.LocalRedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -21,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link LocalRedisStarter}: what it decides, run in a real (non-web, bean-less)
  * application with real Redis servers. The probe never looks at port 6379.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LocalRedisStarterTests {
 
 	@Test
@@ -98,6 +104,27 @@ class LocalRedisStarterTests {
 		}
 	}
 
+	@Test
+	void withoutRedisServerOnThePathTheEmbeddedBinaryIsStartedAndNamedInTheLog(@TempDir Path noRedisServer,
+			CapturedOutput output) {
+		LocalRedisStarter starter = new LocalRedisStarter(() -> RedisServerBinary.find(noRedisServer.toString(),
+				System.getProperty("os.name"), System.getProperty("os.arch")));
+		ConfigurableEnvironment environment = new StandardEnvironment();
+		try (ConfigurableApplicationContext context = run(environment, LocalRedisServer.freeLoopbackPort(), starter)) {
+			LocalRedisServer master = context.getBean("localRedisMaster", LocalRedisServer.class);
+			LocalRedisServer replica = context.getBean("localRedisReplica", LocalRedisServer.class);
+			String executable = master.command("INFO", "server").lines()
+				.filter((line) -> line.startsWith("executable:"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(executable).endsWith("/redis-server");
+			assertThat(replica.command("INFO", "server")).contains("redis_version:6.2.", executable);
+			assertThat(environment.getProperty("redis.slave.url")).isEqualTo(replica.url());
+			assertThat(output).contains("started a redis-server master on port " + master.port(),
+					"from " + executable.substring("executable:".length()) + " (extracted from the embedded-redis jar's redis-server-6.2");
+		}
+	}
+
 	private static ConfigurableEnvironment environment(Map<String, Object> properties) {
 		ConfigurableEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
@@ -105,13 +132,18 @@ class LocalRedisStarterTests {
 	}
 
 	private static ConfigurableApplicationContext run(ConfigurableEnvironment environment, int probePort) {
+		return run(environment, probePort, new LocalRedisStarter());
+	}
+
+	private static ConfigurableApplicationContext run(ConfigurableEnvironment environment, int probePort,
+			LocalRedisStarter starter) {
 		SpringApplication application = new SpringApplication(EmptyConfiguration.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);
 		application.setEnvironment(environment);
 		application.setDefaultProperties(Map.of(LocalRedisStarter.PROBE_PORT_PROPERTY, probePort));
-		application.addListeners(new LocalRedisStarter());
+		application.addListeners(starter);
 		return application.run();
 	}
 
