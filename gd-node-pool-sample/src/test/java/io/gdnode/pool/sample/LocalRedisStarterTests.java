@@ -113,15 +113,17 @@ class LocalRedisStarterTests {
 		try (ConfigurableApplicationContext context = run(environment, LocalRedisServer.freeLoopbackPort(), starter)) {
 			LocalRedisServer master = context.getBean("localRedisMaster", LocalRedisServer.class);
 			LocalRedisServer replica = context.getBean("localRedisReplica", LocalRedisServer.class);
-			String executable = master.command("INFO", "server").lines()
+			String binary = master.command("INFO", "server")
+				.lines()
 				.filter((line) -> line.startsWith("executable:"))
+				.map((line) -> line.substring("executable:".length()))
 				.findFirst()
 				.orElseThrow();
-			assertThat(executable).endsWith("/redis-server");
-			assertThat(replica.command("INFO", "server")).contains("redis_version:6.2.", executable);
+			assertThat(binary).endsWith("/redis-server");
+			assertThat(replica.command("INFO", "server")).contains("redis_version:6.2.", "executable:" + binary);
 			assertThat(environment.getProperty("redis.slave.url")).isEqualTo(replica.url());
 			assertThat(output).contains("started a redis-server master on port " + master.port(),
-					"from " + executable.substring("executable:".length()) + " (extracted from the embedded-redis jar's redis-server-6.2");
+					"from " + binary + " (extracted from the embedded-redis jar's redis-server-6.2");
 		}
 	}
 
