@@ -474,8 +474,10 @@ public class RedisPoolProperties implements InitializingBean {
 
 		/**
 		 * Most commands one connection holds, sent and waiting for their reply; more fail at once.
+		 * Unbounded by default, as with Lettuce and Spring Boot, so that a transaction or pipeline
+		 * of any size runs whole.
 		 */
-		private int queue = 10_000;
+		private int queue = Integer.MAX_VALUE;
 
 		public String getName() {
 			return this.name;

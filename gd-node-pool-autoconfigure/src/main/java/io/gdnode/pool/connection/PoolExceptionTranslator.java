@@ -3,6 +3,7 @@ package io.gdnode.pool.connection;
 import java.util.Locale;
 
 import io.gdnode.pool.registry.PoolTopology;
+import io.gdnode.pool.registry.SharedConnectionStateException;
 import io.gdnode.pool.registry.SharedPool;
 
 import org.springframework.dao.DataAccessException;
@@ -40,6 +41,11 @@ final class PoolExceptionTranslator {
 		if (ex == null || (ex.getMessage() != null && ex.getMessage().startsWith("Redis pool '"))) {
 			return ex;
 		}
+		SharedConnectionStateException refused = refusal(ex);
+		if (refused != null) {
+			// As Spring Data Redis refuses select() on a shared connection.
+			return new InvalidDataAccessApiUsageException(prefix() + ": " + refused.getMessage(), refused);
+		}
 		String message = message(ex);
 		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 		Class<?> type = ex.getClass();
@@ -56,6 +62,15 @@ final class PoolExceptionTranslator {
 			return new InvalidDataAccessApiUsageException(message, cause);
 		}
 		return ex;
+	}
+
+	private static SharedConnectionStateException refusal(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SharedConnectionStateException refused) {
+				return refused;
+			}
+		}
+		return null;
 	}
 
 	private String prefix() {

@@ -51,6 +51,9 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 	private final PoolExceptionTranslator exceptionTranslator;
 
+	private LettuceConnection.PipeliningFlushPolicy pipeliningFlushPolicy = LettuceConnection.PipeliningFlushPolicy
+		.flushEachCommand();
+
 	/**
 	 * Create a factory attached to the registry's pools for the given definition.
 	 * @param registry the registry that owns the pools
@@ -119,10 +122,20 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	}
 
 	@Override
+	public void setPipeliningFlushPolicy(LettuceConnection.PipeliningFlushPolicy pipeliningFlushPolicy) {
+		super.setPipeliningFlushPolicy(pipeliningFlushPolicy);
+		this.pipeliningFlushPolicy = pipeliningFlushPolicy;
+	}
+
+	@Override
 	protected LettuceConnection doCreateLettuceConnection(StatefulRedisConnection<byte[], byte[]> sharedConnection,
 			LettuceConnectionProvider connectionProvider, long timeout, int database) {
-		return leased((lease) -> new LeasedConnection(lease, this.syncPool, connectionProvider, timeout, database,
-				this.exceptionTranslator));
+		// Lettuce times every command (a blocking one by its block time plus the command timeout),
+		// so Spring Data Redis's own wait must not cut a BLPOP short at the command timeout.
+		LettuceConnection connection = leased((lease) -> new LeasedConnection(lease, this.syncPool,
+				connectionProvider, Long.MAX_VALUE, database, this.exceptionTranslator));
+		connection.setPipeliningFlushPolicy(this.pipeliningFlushPolicy);
+		return connection;
 	}
 
 	/**

@@ -40,6 +40,7 @@ final class AsyncGeneration extends PoolGeneration {
 			.maxIdle(definition.pooled() ? definition.maxTotal() : 0)
 			.minIdle(definition.pooled() ? definition.minIdle() : 0)
 			.testOnAcquire()
+			.testOnRelease()
 			.build();
 		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(opener, uri, counters), config);
 	}
@@ -150,9 +151,15 @@ final class AsyncGeneration extends PoolGeneration {
 			return connection.closeAsync().thenRun(this.counters.destroyed::increment);
 		}
 
+		/**
+		 * A connection whose borrower left anything on its Redis session (WATCH, MULTI, another
+		 * database, a command unanswered) is not lent again: the pool closes it and opens a new one.
+		 */
 		@Override
 		public CompletableFuture<Boolean> validate(StatefulConnection<String, String> connection) {
-			return CompletableFuture.completedFuture(!this.opener.broken(connection));
+			SessionTracker session = SessionTracker.of(connection);
+			return CompletableFuture.completedFuture(!this.opener.broken(connection)
+					&& (session == null || session.leftover() == SessionTracker.Leftover.NOTHING));
 		}
 
 	}

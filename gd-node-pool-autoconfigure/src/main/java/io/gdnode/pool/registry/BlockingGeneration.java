@@ -1,7 +1,10 @@
 package io.gdnode.pool.registry;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -10,9 +13,12 @@ import java.util.function.Supplier;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.util.Timeout;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -132,6 +138,10 @@ final class BlockingGeneration extends PoolGeneration {
 				}
 				if (connection == null) {
 					connection = connect();
+					SessionTracker session = SessionTracker.of(connection);
+					if (session != null) {
+						session.share();
+					}
 					this.shared = connection;
 				}
 			}
@@ -187,12 +197,67 @@ final class BlockingGeneration extends PoolGeneration {
 		return new PoolClosedException(this.name, PoolKey.endpoint(this.definition.uri()), cause);
 	}
 
-	void giveBack(StatefulConnection<?, ?> connection) {
+	/**
+	 * Take a connection back clean, or close it: what its borrower changed on the session is reset
+	 * first (one round trip, only for a borrower that changed something), and a connection whose
+	 * session is unknown, or that cannot be tracked, is closed instead.
+	 * @param onReturned runs once the connection is back in the pool or closed
+	 */
+	void giveBack(StatefulConnection<?, ?> connection, Runnable onReturned) {
+		SessionTracker session = SessionTracker.of(connection);
+		SessionTracker.Leftover leftover = (this.pool == null || session == null || this.opener.broken(connection))
+				? SessionTracker.Leftover.UNKNOWN : session.leftover();
+		switch (leftover) {
+			case NOTHING -> {
+				this.pool.returnObject(connection);
+				onReturned.run();
+			}
+			case RESETTABLE -> reset(connection, session).whenComplete((ignored, ex) -> {
+				if (ex == null) {
+					session.resetDone();
+					this.pool.returnObject(connection);
+				}
+				else {
+					discard(connection);
+				}
+				onReturned.run();
+			});
+			case UNKNOWN -> {
+				discard(connection);
+				onReturned.run();
+			}
+		}
+	}
+
+	/**
+	 * Undo a borrower's WATCH, open MULTI and database switch in one flush; DISCARD forgets watched
+	 * keys too. Never waits: a reactive borrower gives back on an event-loop thread.
+	 */
+	private CompletableFuture<?> reset(StatefulConnection<?, ?> connection, SessionTracker session) {
+		RedisAsyncCommands<?, ?> commands = ((StatefulRedisConnection<?, ?>) connection).async();
+		List<CompletableFuture<?>> replies = new ArrayList<>(2);
+		if (session.inTransaction()) {
+			replies.add(commands.discard().toCompletableFuture());
+		}
+		else if (session.watching()) {
+			replies.add(commands.unwatch().toCompletableFuture());
+		}
+		if (session.changedDatabase()) {
+			replies.add(commands.select(this.uri.getDatabase()).toCompletableFuture());
+		}
+		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
+	}
+
+	private void discard(StatefulConnection<?, ?> connection) {
 		if (this.pool == null) {
 			destroy(connection);
+			return;
 		}
-		else {
-			this.pool.returnObject((StatefulConnection<?, ?>) connection);
+		try {
+			this.pool.invalidateObject(connection);
+		}
+		catch (Exception ex) {
+			logger.debug("Redis pool '" + this.name + "': closing a connection failed", ex);
 		}
 	}
 
@@ -204,7 +269,14 @@ final class BlockingGeneration extends PoolGeneration {
 	}
 
 	private void destroy(StatefulConnection<?, ?> connection) {
-		connection.close();
+		// Closing waits for the channel to close, which an event-loop thread (where a reset
+		// completes, or a reactive borrower gives back) must not do.
+		if (Thread.currentThread() instanceof FastThreadLocalThread) {
+			connection.closeAsync();
+		}
+		else {
+			connection.close();
+		}
 		this.open.decrementAndGet();
 		this.counters.destroyed.increment();
 	}

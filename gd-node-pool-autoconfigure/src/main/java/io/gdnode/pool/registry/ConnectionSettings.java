@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.event.DefaultEventPublisherOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -50,7 +51,7 @@ public record ConnectionSettings(Duration connectTimeout, Duration commandTimeou
 	 * @return the settings
 	 */
 	public static ConnectionSettings defaults(Duration connectTimeout, Duration commandTimeout) {
-		return new ConnectionSettings(connectTimeout, commandTimeout, Duration.ofSeconds(30), 10_000,
+		return new ConnectionSettings(connectTimeout, commandTimeout, Duration.ofSeconds(30), Integer.MAX_VALUE,
 				Duration.ofSeconds(2));
 	}
 
@@ -102,6 +103,10 @@ public record ConnectionSettings(Duration connectTimeout, Duration commandTimeou
 		return ClientOptions.builder()
 			.socketOptions(socket.build())
 			.requestQueueSize(this.requestQueue)
+			.timeoutOptions(TimeoutOptions.builder()
+				.timeoutCommands(true)
+				.timeoutSource(new BlockingTimeoutSource(this.commandTimeout))
+				.build())
 			.autoReconnect(true)
 			// Fail commands at once while disconnected instead of buffering them, and never resend
 			// an unanswered command after a reconnect: it may have been applied already.

@@ -162,8 +162,7 @@ public final class SharedPool {
 		// A borrower's lease keeps its generation current; none is current only once the pool has retired.
 		PoolGeneration generation = this.current;
 		if (generation instanceof BlockingGeneration blocking) {
-			blocking.giveBack(connection);
-			blocking.release();
+			blocking.giveBack(connection, blocking::release);
 		}
 		else if (!ConnectionOpener.isClosed(connection)) {
 			// The pool retired while the connection was lent; retiring may have closed it already.

@@ -6,11 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.protocol.PushHandler;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -27,7 +30,7 @@ final class StandaloneOpener extends ConnectionOpener {
 	StandaloneOpener(RedisURI uri, String name, String location, Duration bound, Delay backoff, ClientResources resources,
 			ClientOptions options) {
 		super(name, location, bound, backoff);
-		this.client = RedisClient.create(resources);
+		this.client = new TrackingRedisClient(resources);
 		this.client.setOptions(options);
 		this.address = uri.getHost() + ":" + uri.getPort();
 	}
@@ -55,6 +58,23 @@ final class StandaloneOpener extends ConnectionOpener {
 	@Override
 	void shutdown(Duration timeout) {
 		this.client.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A client whose connections carry a {@link SessionTracker} in front of their writer.
+	 */
+	private static final class TrackingRedisClient extends RedisClient {
+
+		TrackingRedisClient(ClientResources resources) {
+			super(resources, new RedisURI());
+		}
+
+		@Override
+		protected <K, V> StatefulRedisConnectionImpl<K, V> newStatefulRedisConnection(RedisChannelWriter writer,
+				PushHandler pushHandler, RedisCodec<K, V> codec, Duration timeout) {
+			return super.newStatefulRedisConnection(new SessionTracker(writer), pushHandler, codec, timeout);
+		}
+
 	}
 
 }

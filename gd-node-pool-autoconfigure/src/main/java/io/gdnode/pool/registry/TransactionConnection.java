@@ -48,7 +48,7 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 			Supplier<StatefulConnection<?, ?>> borrow, Consumer<StatefulConnection<?, ?>> giveBack, Runnable release,
 			ClientResources resources, ClientOptions options, RedisCodec<K, V> codec, Duration timeout) {
 		TransactionConnection<K, V> connection = new TransactionConnection<>(
-				new BlockWriter(lane, borrow, giveBack, release, resources), codec, timeout);
+				new BlockWriter(lane, borrow, giveBack, release, resources, codec), codec, timeout);
 		connection.setOptions(options);
 		return connection;
 	}
@@ -72,10 +72,14 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 
 		private StatefulConnection<?, ?> dedicated;
 
+		private final RedisCodec<?, ?> codec;
+
 		private boolean closed;
 
 		BlockWriter(TransactionLane lane, Supplier<StatefulConnection<?, ?>> borrow,
-				Consumer<StatefulConnection<?, ?>> giveBack, Runnable release, ClientResources resources) {
+				Consumer<StatefulConnection<?, ?>> giveBack, Runnable release, ClientResources resources,
+				RedisCodec<?, ?> codec) {
+			this.codec = codec;
 			this.lane = lane;
 			this.borrow = borrow;
 			this.giveBack = giveBack;
@@ -109,10 +113,31 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 				this.block = null;
 				answerOk(command);
 			}
+			else if (SessionCommand.of(command).changesSession()) {
+				moveBlockToDedicated();
+				return dedicatedWriter().write(command);
+			}
 			else {
 				this.block.add(command);
 			}
 			return command;
+		}
+
+		/**
+		 * A block that changes the session (a raw SELECT, CLIENT SETNAME, ...) must not run on the
+		 * lane that every transaction shares: it continues on a dedicated connection, as with
+		 * Spring Data Redis's own factory, whose session the pool resets or closes when given back.
+		 */
+		private void moveBlockToDedicated() {
+			List<RedisCommand<?, ?, ?>> block = this.block;
+			this.block = null;
+			block.add(0, TransactionLane.multi(this.codec));
+			escalate().write(castBlock(block));
+		}
+
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		private static Collection castBlock(List<RedisCommand<?, ?, ?>> block) {
+			return block;
 		}
 
 		@Override

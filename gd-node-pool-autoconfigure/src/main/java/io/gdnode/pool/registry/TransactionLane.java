@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
@@ -79,17 +80,26 @@ final class TransactionLane {
 		}
 	}
 
-	@SuppressWarnings({ "rawtypes", "unchecked" })
 	private RedisCommand<?, ?, ?> multi(StatefulConnection<?, ?> lane) {
-		AsyncCommand<?, ?, String> multi = new AsyncCommand<>(
-				new Command<>(CommandType.MULTI, new StatusOutput(this.codec)));
-		// Refused although the probe passed (the user's rights changed): probe again next time.
+		AsyncCommand<?, ?, String> multi = multi(this.codec);
+		// Refused by Redis although the probe passed (the user's rights changed): probe again next
+		// time. A failure of another kind (a timeout) says nothing about the rights, and closing
+		// the lane would fail the committed blocks written after this one.
 		multi.whenComplete((ok, ex) -> {
-			if (ex != null) {
+			if (ex instanceof RedisCommandExecutionException) {
 				replace(lane);
 			}
 		});
 		return multi;
+	}
+
+	/**
+	 * Return a MULTI that the pool sends ahead of a block whose caller's MULTI was answered without
+	 * a socket.
+	 */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	static AsyncCommand<?, ?, String> multi(RedisCodec<?, ?> codec) {
+		return new AsyncCommand<>(new Command<>(CommandType.MULTI, new StatusOutput(codec)));
 	}
 
 	private StatefulConnection<?, ?> open() {
@@ -109,6 +119,10 @@ final class TransactionLane {
 		catch (RuntimeException ex) {
 			this.closer.accept(lane);
 			throw ex;
+		}
+		SessionTracker session = SessionTracker.of(lane);
+		if (session != null) {
+			session.carryTransactions();
 		}
 		this.connection.set(lane);
 		return lane;

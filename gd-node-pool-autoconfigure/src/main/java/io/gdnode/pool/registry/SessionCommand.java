@@ -1,0 +1,83 @@
+package io.gdnode.pool.registry;
+
+import java.util.Locale;
+import java.util.Set;
+
+import io.lettuce.core.protocol.RedisCommand;
+
+/**
+ * What a command does to the Redis session of the connection it is sent on, beyond its own
+ * result: the state a pool must reset, or refuse on a shared connection, before anybody else
+ * sends a command there.
+ */
+enum SessionCommand {
+
+	/** Leaves the session as it was. */
+	NONE,
+
+	/** Starts watching keys: the next EXEC of anybody on the connection depends on them. */
+	WATCH,
+
+	/** Forgets watched keys. */
+	UNWATCH,
+
+	/** Opens a transaction: every later command of anybody on the connection is queued. */
+	MULTI,
+
+	/** Ends a transaction (EXEC or DISCARD), which also forgets watched keys. */
+	END_TRANSACTION,
+
+	/** Switches the database of every later command on the connection. */
+	SELECT,
+
+	/** Changes the session in a way a pool does not undo (name, reply mode, tracking, protocol, subscriptions, user, ...). */
+	UNRESETTABLE;
+
+	private static final Set<String> UNRESETTABLE_COMMANDS = Set.of("HELLO", "MONITOR", "SUBSCRIBE", "PSUBSCRIBE",
+			"SSUBSCRIBE", "RESET", "QUIT", "AUTH", "READONLY", "READWRITE", "SYNC", "PSYNC", "REPLCONF");
+
+	private static final Set<String> UNRESETTABLE_CLIENT_SUBCOMMANDS = Set.of("SETNAME", "REPLY", "TRACKING",
+			"CACHING", "NO-EVICT", "NO-TOUCH", "SETINFO");
+
+	/**
+	 * Return what the command does to the session.
+	 */
+	static SessionCommand of(RedisCommand<?, ?, ?> command) {
+		// Raw commands (Spring Data Redis's execute(...), custom keywords) may come in any case.
+		String type = command.getType().toString().toUpperCase(Locale.ROOT);
+		return switch (type) {
+			case "WATCH" -> WATCH;
+			case "UNWATCH" -> UNWATCH;
+			case "MULTI" -> MULTI;
+			case "EXEC", "DISCARD" -> END_TRANSACTION;
+			case "SELECT" -> SELECT;
+			case "CLIENT" -> UNRESETTABLE_CLIENT_SUBCOMMANDS.contains(firstArgument(command)) ? UNRESETTABLE : NONE;
+			default -> UNRESETTABLE_COMMANDS.contains(type) ? UNRESETTABLE : NONE;
+		};
+	}
+
+	/**
+	 * Return the first argument in upper case: {@code SETNAME} of {@code CLIENT SETNAME x}, whether
+	 * Lettuce sent it as a keyword or Spring Data Redis's {@code execute(...)} as a key.
+	 */
+	private static String firstArgument(RedisCommand<?, ?, ?> command) {
+		if (command.getArgs() == null) {
+			return "";
+		}
+		String args = command.getArgs().toCommandString();
+		int end = args.indexOf(' ');
+		String first = (end < 0) ? args : args.substring(0, end);
+		if (first.startsWith("key<") && first.endsWith(">")) {
+			first = first.substring(4, first.length() - 1);
+		}
+		return first.toUpperCase(Locale.ROOT);
+	}
+
+	/**
+	 * Return whether the command changes the session for every later command on the connection.
+	 */
+	boolean changesSession() {
+		return this != NONE;
+	}
+
+}

@@ -1,0 +1,239 @@
+package io.gdnode.pool.registry;
+
+import java.util.Collection;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisChannelWriter;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.protocol.CompleteableCommand;
+import io.lettuce.core.protocol.ConnectionFacade;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+
+/**
+ * The writer of every pool connection to one Redis: it sees each command before Lettuce does and
+ * keeps what the pool must know about the connection's Redis session, in the spirit of HikariCP's
+ * dirty bits. A dedicated connection records what its borrower changed (WATCH, an open MULTI,
+ * another database) and whether its state is unknown (a session change that is not undone, a
+ * command that timed out, was cancelled or failed on the wire, or one still unanswered): the pool
+ * resets the first kind and closes the second. A shared connection refuses every command that
+ * would change the session of everybody on it.
+ */
+final class SessionTracker implements RedisChannelWriter {
+
+	private final RedisChannelWriter delegate;
+
+	private volatile Use use = Use.LENT;
+
+	private volatile boolean watching;
+
+	private volatile boolean transaction;
+
+	private volatile boolean database;
+
+	/** The session changed in a way the pool does not undo, or a command left it unknown. */
+	private volatile boolean unknown;
+
+	private final AtomicInteger unanswered = new AtomicInteger();
+
+	SessionTracker(RedisChannelWriter delegate) {
+		this.delegate = delegate;
+	}
+
+	/**
+	 * Return the tracker of a pool connection, or {@code null} for a connection of a topology that
+	 * has none (replicas, Sentinel, Cluster).
+	 */
+	static SessionTracker of(StatefulConnection<?, ?> connection) {
+		return (connection instanceof RedisChannelHandler<?, ?> handler
+				&& handler.getChannelWriter() instanceof SessionTracker tracker) ? tracker : null;
+	}
+
+	/**
+	 * Mark the connection as shared by every caller: from now on it refuses session changes.
+	 */
+	void share() {
+		this.use = Use.SHARED;
+	}
+
+	/**
+	 * Mark the connection as a transaction lane, whose writer sends whole MULTI ... EXEC blocks
+	 * that were checked before: nothing to refuse or track.
+	 */
+	void carryTransactions() {
+		this.use = Use.LANE;
+	}
+
+	@Override
+	public <K, V, T> RedisCommand<K, V, T> write(RedisCommand<K, V, T> command) {
+		if (this.use != Use.LANE) {
+			record(command, SessionCommand.of(command));
+		}
+		return this.delegate.write(command);
+	}
+
+	@Override
+	public <K, V> Collection<RedisCommand<K, V, ?>> write(Collection<? extends RedisCommand<K, V, ?>> commands) {
+		if (this.use == Use.SHARED) {
+			// All or nothing: a refused command must not leave the rest of a batch half sent.
+			commands.forEach((command) -> refuseIfSessionChange(SessionCommand.of(command), command));
+		}
+		else if (this.use == Use.LENT) {
+			commands.forEach((command) -> record(command, SessionCommand.of(command)));
+		}
+		return this.delegate.write(commands);
+	}
+
+	private void record(RedisCommand<?, ?, ?> command, SessionCommand effect) {
+		if (this.use == Use.SHARED) {
+			refuseIfSessionChange(effect, command);
+			return;
+		}
+		// A command queued by MULTI is cancelled when its transaction is discarded: nothing is left then.
+		boolean queued = this.transaction;
+		switch (effect) {
+			case WATCH -> this.watching = true;
+			case UNWATCH -> this.watching = false;
+			case MULTI -> this.transaction = true;
+			case END_TRANSACTION -> {
+				this.transaction = false;
+				this.watching = false;
+			}
+			case SELECT -> this.database = true;
+			case UNRESETTABLE -> this.unknown = true;
+			case NONE -> {
+			}
+		}
+		track(command, queued);
+	}
+
+	private static void refuseIfSessionChange(SessionCommand effect, RedisCommand<?, ?, ?> command) {
+		if (effect.changesSession()) {
+			throw new SharedConnectionStateException(command.getType().toString());
+		}
+	}
+
+	/**
+	 * Count the command until answered. One that timed out or was cancelled leaves Redis possibly
+	 * still working on it (a BLPOP that would pop the next item for nobody); one that failed on the
+	 * wire leaves a broken or reconnected connection. Redis's own error replies change nothing.
+	 */
+	private void track(RedisCommand<?, ?, ?> command, boolean queued) {
+		if (!(command instanceof CompleteableCommand<?> completable)) {
+			this.unknown = true;
+			return;
+		}
+		this.unanswered.incrementAndGet();
+		completable.onComplete((result, ex) -> {
+			this.unanswered.decrementAndGet();
+			if (ex != null && !(ex instanceof RedisCommandExecutionException)
+					&& !(queued && ex instanceof CancellationException)) {
+				this.unknown = true;
+			}
+		});
+	}
+
+	/**
+	 * Return what the borrower left on the session.
+	 */
+	Leftover leftover() {
+		if (this.unknown || this.unanswered.get() > 0) {
+			return Leftover.UNKNOWN;
+		}
+		return (this.watching || this.transaction || this.database) ? Leftover.RESETTABLE : Leftover.NOTHING;
+	}
+
+	boolean inTransaction() {
+		return this.transaction;
+	}
+
+	boolean watching() {
+		return this.watching;
+	}
+
+	boolean changedDatabase() {
+		return this.database;
+	}
+
+	/**
+	 * Forget what was reset; called once Redis confirmed the reset.
+	 */
+	void resetDone() {
+		this.watching = false;
+		this.transaction = false;
+		this.database = false;
+	}
+
+	@Override
+	public void close() {
+		this.delegate.close();
+	}
+
+	@Override
+	public CompletableFuture<Void> closeAsync() {
+		return this.delegate.closeAsync();
+	}
+
+	/**
+	 * Lettuce 6's {@code reset()}, which Lettuce 7 removed: no {@code @Override}, so one source
+	 * compiles against both. Nothing calls it on pool connections.
+	 */
+	@Deprecated
+	public void reset() {
+		this.unknown = true;
+	}
+
+	@Override
+	public void setConnectionFacade(ConnectionFacade connection) {
+		this.delegate.setConnectionFacade(connection);
+	}
+
+	@Override
+	public void setAutoFlushCommands(boolean autoFlush) {
+		this.delegate.setAutoFlushCommands(autoFlush);
+	}
+
+	@Override
+	public void flushCommands() {
+		this.delegate.flushCommands();
+	}
+
+	@Override
+	public ClientResources getClientResources() {
+		return this.delegate.getClientResources();
+	}
+
+	private enum Use {
+
+		/** Lent to one borrower at a time: tracked. */
+		LENT,
+
+		/** Shared by every caller: session changes refused. */
+		SHARED,
+
+		/** The transaction lane: blocks checked by their {@link TransactionConnection}. */
+		LANE
+
+	}
+
+	/**
+	 * What a borrower left on a connection's session.
+	 */
+	enum Leftover {
+
+		/** Nothing: the connection goes back as it is, at no cost. */
+		NOTHING,
+
+		/** WATCH, MULTI or another database: the pool undoes it before the next borrower. */
+		RESETTABLE,
+
+		/** Something the pool does not undo, or does not know: the connection is closed. */
+		UNKNOWN
+
+	}
+
+}
