@@ -25,6 +25,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -43,14 +44,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @AutoConfiguration(before = { DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class })
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class, GenericObjectPool.class })
 @EnableConfigurationProperties(RedisPoolProperties.class)
+@Import(SpringBootRedisBeanNames.class)
 public final class RedisPoolAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RedisPoolAutoConfiguration.class);
-
-	@Bean
-	static SpringBootRedisBeanNames springBootRedisBeanNames() {
-		return new SpringBootRedisBeanNames();
-	}
 
 	@Bean
 	@ConditionalOnMissingBean(ClientResources.class)
