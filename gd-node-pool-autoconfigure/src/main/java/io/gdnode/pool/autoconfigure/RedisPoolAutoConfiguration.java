@@ -8,6 +8,8 @@ import io.gdnode.pool.registry.SharedClientResources;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,9 +20,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -31,12 +36,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * Auto-configuration of the {@link SharedPoolRegistry} and its role-named beans: a connection
  * factory per role (the master one primary, so Spring Boot's templates, caching and sessions use
  * it), role-named string templates and the async pool. Runs before Spring Boot's Redis
- * auto-configuration, whose connection factory and client resources then back off.
+ * auto-configuration, whose connection factory and client resources then back off; its
+ * {@link DataRedisConnectionDetails} bean, read when the roles are created, is the default
+ * endpoint of the master, slave and async roles, and Boot's bean names resolve to the master
+ * role's beans ({@link SpringBootRedisBeanNames}).
  */
 @AutoConfiguration(before = { DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class })
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class, GenericObjectPool.class })
 @EnableConfigurationProperties(RedisPoolProperties.class)
+@Import(SpringBootRedisBeanNames.class)
 public final class RedisPoolAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(RedisPoolAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean(ClientResources.class)
@@ -61,31 +72,47 @@ public final class RedisPoolAutoConfiguration {
 
 	@Bean
 	@Primary
-	@ConditionalOnMissingBean(name = "masterRedisConnectionFactory")
+	@ConditionalOnMissingBean(name = { "masterRedisConnectionFactory", SpringBootRedisBeanNames.CONNECTION_FACTORY })
 	RoleConnectionFactory masterRedisConnectionFactory(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment, ObjectProvider<SslBundles> sslBundles) {
-		return roleConnectionFactory(registry, properties, environment, sslBundles, PoolRole.MASTER);
+			Environment environment, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		RedisPoolSettings settings = settings(properties, environment, connectionDetails, dataRedisProperties);
+		// Logged once, here: the slave and async roles follow the master's endpoint.
+		settings.warnings().forEach(logger::warn);
+		return roleConnectionFactory(registry, settings, environment, sslBundles, PoolRole.MASTER);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "slaveRedisConnectionFactory")
 	RoleConnectionFactory slaveRedisConnectionFactory(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment, ObjectProvider<SslBundles> sslBundles) {
-		return roleConnectionFactory(registry, properties, environment, sslBundles, PoolRole.SLAVE);
+			Environment environment, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		return roleConnectionFactory(registry,
+				settings(properties, environment, connectionDetails, dataRedisProperties), environment, sslBundles,
+				PoolRole.SLAVE);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "localRedisConnectionFactory")
 	RoleConnectionFactory localRedisConnectionFactory(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment, ObjectProvider<SslBundles> sslBundles) {
-		return roleConnectionFactory(registry, properties, environment, sslBundles, PoolRole.LOCAL);
+			Environment environment, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		return roleConnectionFactory(registry,
+				settings(properties, environment, connectionDetails, dataRedisProperties), environment, sslBundles,
+				PoolRole.LOCAL);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "asyncRedisPool")
 	AsyncRedisPool asyncRedisPool(SharedPoolRegistry registry, RedisPoolProperties properties,
-			Environment environment, ObjectProvider<SslBundles> sslBundles) {
-		return new AsyncRedisPool(registry, definition(properties, environment, sslBundles, PoolRole.ASYNC));
+			Environment environment, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		RedisPoolSettings settings = settings(properties, environment, connectionDetails, dataRedisProperties);
+		return new AsyncRedisPool(registry, definition(settings, environment, sslBundles, PoolRole.ASYNC));
 	}
 
 	@Bean
@@ -110,15 +137,28 @@ public final class RedisPoolAutoConfiguration {
 		return new StringRedisTemplate(connectionFactory);
 	}
 
-	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,
-			RedisPoolProperties properties, Environment environment, ObjectProvider<SslBundles> sslBundles,
-			PoolRole role) {
-		return new RoleConnectionFactory(registry, definition(properties, environment, sslBundles, role));
+	/**
+	 * Return the settings of the roles: the starter's properties over the application's Spring
+	 * Boot Redis connection, whose beans exist by now (Boot's Redis auto-configuration defines
+	 * them after this one) unless the application excluded it.
+	 */
+	private static RedisPoolSettings settings(RedisPoolProperties properties, Environment environment,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		SpringDataRedisSettings springDataRedis = SpringDataRedisSettings.of(connectionDetails.getIfAvailable(),
+				dataRedisProperties.getIfAvailable(), environment);
+		return new RedisPoolSettings(properties, springDataRedis);
 	}
 
-	private static PoolDefinition definition(RedisPoolProperties properties, Environment environment,
+	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,
+			RedisPoolSettings settings, Environment environment, ObjectProvider<SslBundles> sslBundles,
+			PoolRole role) {
+		return new RoleConnectionFactory(registry, definition(settings, environment, sslBundles, role));
+	}
+
+	private static PoolDefinition definition(RedisPoolSettings settings, Environment environment,
 			ObjectProvider<SslBundles> sslBundles, PoolRole role) {
-		return new RedisPoolSettings(properties).definition(role, environment.getProperty("spring.application.name"),
+		return settings.definition(role, environment.getProperty("spring.application.name"),
 				sslBundles.getIfAvailable());
 	}
 

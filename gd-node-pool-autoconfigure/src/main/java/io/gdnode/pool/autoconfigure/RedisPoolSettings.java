@@ -3,6 +3,7 @@ package io.gdnode.pool.autoconfigure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,10 +16,13 @@ import io.gdnode.pool.registry.PoolType;
 import io.lettuce.core.RedisURI;
 
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.util.StringUtils;
 
 /**
  * The one place that checks {@link RedisPoolProperties} and turns them into the registry's
- * {@link PoolDefinition pool definitions}: URL fall-backs, sizes, timeouts and client names.
+ * {@link PoolDefinition pool definitions}: URL fall-backs, sizes, timeouts and client names. The
+ * application's Spring Boot Redis connection ({@link SpringDataRedisSettings}) is the default
+ * endpoint of the master, slave and async roles; {@code redis.*} settings win over it.
  */
 final class RedisPoolSettings {
 
@@ -31,9 +35,16 @@ final class RedisPoolSettings {
 
 	private final RedisTopologySettings topologies;
 
+	private final SpringDataRedisSettings springDataRedis;
+
 	RedisPoolSettings(RedisPoolProperties properties) {
+		this(properties, SpringDataRedisSettings.NONE);
+	}
+
+	RedisPoolSettings(RedisPoolProperties properties, SpringDataRedisSettings springDataRedis) {
 		this.properties = properties;
 		this.topologies = new RedisTopologySettings(properties);
+		this.springDataRedis = springDataRedis;
 	}
 
 	/**
@@ -150,9 +161,10 @@ final class RedisPoolSettings {
 
 	/**
 	 * Return the pool definition of a role, with fall-backs applied: the slave and async roles
-	 * connect to the master, the master to {@code redis.url} and then the loopback Redis, which
-	 * the local role uses too. A slave whose URLs name servers other than the master reads from
-	 * them as replicas of the master, with the credentials of its first URL.
+	 * connect to the master, the master to {@code redis.url}, then to the application's Spring
+	 * Boot Redis connection, then to the loopback Redis, which the local role uses too. A slave
+	 * whose URLs name servers other than the master reads from them as replicas of the master,
+	 * with the credentials of its first URL.
 	 * @param role the role
 	 * @param applicationName the name of the application, used when no client name is set
 	 * @param sslBundles the application's SSL bundles, or {@code null} when it has none
@@ -160,8 +172,8 @@ final class RedisPoolSettings {
 	 */
 	PoolDefinition definition(PoolRole role, String applicationName, SslBundles sslBundles) {
 		RedisPoolProperties p = this.properties;
-		RedisURI configured = RedisURI.create(resolvedUrl(role));
-		RedisURI masterUri = RedisURI.create(resolvedUrl(PoolRole.MASTER));
+		RedisURI configured = uri(role);
+		RedisURI masterUri = uri(PoolRole.MASTER);
 		String master = masterUri.getHost() + ":" + masterUri.getPort();
 		List<String> replicas = (role != PoolRole.SLAVE) ? List.of()
 				: RedisTopologySettings.urls(url(role)).stream()
@@ -169,10 +181,15 @@ final class RedisPoolSettings {
 					.map((replica) -> replica.getHost() + ":" + replica.getPort())
 					.filter((replica) -> !replica.equals(master))
 					.toList();
-		PoolTopology topology = this.topologies.topology(role, master, replicas);
+		boolean application = usesSpringDataRedis(role);
+		PoolTopology topology = this.topologies.topology(role, master, replicas,
+				application ? this.springDataRedis : null);
 		PoolTls tls = this.topologies.tls(role, sslBundles);
+		if (tls == null && application) {
+			tls = this.springDataRedis.tls();
+		}
 		RedisURI.Builder uri = RedisURI.builder(configured)
-			.withTimeout(p.getTimeout().getCommand())
+			.withTimeout(this.springDataRedis.commandTimeout(p.getTimeout().getCommand()))
 			.withClientName(clientName(applicationName));
 		if (tls != null) {
 			uri.withSsl(true);
@@ -187,10 +204,98 @@ final class RedisPoolSettings {
 				pool.getSize(), 0, p.getTimeout().getWait(), topology, tls);
 	}
 
+	/**
+	 * Return whether a role takes its endpoint from the application's Spring Boot Redis
+	 * connection: the master, slave and async roles do when no {@code redis.*} setting names
+	 * their server (their URL, the master's or {@code redis.url}, Sentinel or Cluster).
+	 */
+	boolean usesSpringDataRedis(PoolRole role) {
+		if (!this.springDataRedis.isPresent() || role == PoolRole.LOCAL
+				|| !RedisTopologySettings.urls(url(role)).isEmpty()) {
+			return false;
+		}
+		if (role != PoolRole.MASTER) {
+			return usesSpringDataRedis(PoolRole.MASTER);
+		}
+		return this.properties.getUrl() == null && this.properties.getSentinel().getNodes().isEmpty()
+				&& this.properties.getCluster().getNodes().isEmpty();
+	}
+
+	/**
+	 * Return what start-up should warn about: the master's {@code redis.*} endpoint and the
+	 * application's Spring Boot Redis connection both set and naming different servers, or a
+	 * setting of the latter that the roles cannot apply.
+	 */
+	List<String> warnings() {
+		List<String> warnings = new ArrayList<>();
+		String conflict = endpointConflict();
+		if (conflict != null) {
+			warnings.add(conflict);
+		}
+		if (usesSpringDataRedis(PoolRole.MASTER) && this.springDataRedis.sentinelUsername() != null) {
+			warnings.add("spring.data.redis.sentinel.username is not supported: the sentinels are asked with "
+					+ "spring.data.redis.sentinel.password alone. Give the sentinels' default user that password.");
+		}
+		return warnings;
+	}
+
+	private String endpointConflict() {
+		if (!this.springDataRedis.isConfigured() || usesSpringDataRedis(PoolRole.MASTER)) {
+			return null;
+		}
+		Endpoint starters = masterEndpoint();
+		Endpoint boots = this.springDataRedis.endpoint();
+		if (starters.address().equals(boots.address())) {
+			return null;
+		}
+		String setting = environmentVariable(masterEndpointProperty()) + " (" + masterEndpointProperty() + ")";
+		return "Two Redis endpoints are set: " + setting + " names " + starters.shown() + ", and the application's "
+				+ "Spring Boot Redis connection (spring.data.redis.*, or a DataRedisConnectionDetails bean such as a "
+				+ "Testcontainers @ServiceConnection) names " + boots.shown() + ". The master role, and the slave and "
+				+ "async roles without a URL of their own, use " + setting + ". Remove one of the two, or make both "
+				+ "name the same Redis.";
+	}
+
+	private String masterEndpointProperty() {
+		RedisPoolProperties p = this.properties;
+		if (!p.getSentinel().getNodes().isEmpty()) {
+			return "redis.sentinel.nodes";
+		}
+		if (!p.getCluster().getNodes().isEmpty()) {
+			return "redis.cluster.nodes";
+		}
+		return RedisTopologySettings.urls(p.getMaster().getUrl()).isEmpty() ? "redis.url" : "redis.master.url";
+	}
+
+	private Endpoint masterEndpoint() {
+		RedisPoolProperties p = this.properties;
+		String url = resolvedUrl(PoolRole.MASTER);
+		RedisURI uri = RedisURI.create(url);
+		String scheme = uri.isSsl() ? "rediss" : "redis";
+		String credentials = Endpoint.credentials(URI.create(url).getRawUserInfo());
+		if (!p.getSentinel().getNodes().isEmpty()) {
+			String nodes = String.join(",", RedisTopologySettings.trimmed(p.getSentinel().getNodes()));
+			String name = p.getSentinel().getMaster().trim();
+			return new Endpoint("sentinel " + name + " " + nodes + "/" + uri.getDatabase(),
+					scheme + "-sentinel://" + credentials + nodes + "/" + uri.getDatabase() + "#" + name);
+		}
+		if (!p.getCluster().getNodes().isEmpty()) {
+			String nodes = String.join(",", RedisTopologySettings.trimmed(p.getCluster().getNodes()));
+			return new Endpoint("cluster " + nodes, scheme + "://" + credentials + nodes + " (cluster)");
+		}
+		String address = uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+		return new Endpoint(address, scheme + "://" + credentials + address);
+	}
+
 	private ConnectionSettings connection() {
 		RedisPoolProperties.Timeout timeout = this.properties.getTimeout();
-		return new ConnectionSettings(timeout.getConnect(), timeout.getCommand(), timeout.getKeepalive(),
+		return new ConnectionSettings(this.springDataRedis.connectTimeout(timeout.getConnect()),
+				this.springDataRedis.commandTimeout(timeout.getCommand()), timeout.getKeepalive(),
 				this.properties.getClient().getQueue(), timeout.getReconnect());
+	}
+
+	private RedisURI uri(PoolRole role) {
+		return usesSpringDataRedis(role) ? this.springDataRedis.uri() : RedisURI.create(resolvedUrl(role));
 	}
 
 	private String resolvedUrl(PoolRole role) {
@@ -219,12 +324,45 @@ final class RedisPoolSettings {
 	}
 
 	private String clientName(String applicationName) {
-		String name = this.properties.getClient().getName();
+		String name = this.springDataRedis.clientName(this.properties.getClient().getName());
 		if (name == null || name.isBlank()) {
 			name = (applicationName != null && !applicationName.isBlank()) ? applicationName : DEFAULT_CLIENT_NAME;
 		}
 		// CLIENT SETNAME refuses spaces.
 		return name.trim().replaceAll("\\s+", "-");
+	}
+
+	/**
+	 * Where a role connects, as a short text to compare and as a URL to show with the password masked.
+	 *
+	 * @param address the servers, database and kind of topology, without credentials or scheme
+	 * @param shown the endpoint as a URL, with {@code ****} for the password
+	 */
+	record Endpoint(String address, String shown) {
+
+		/**
+		 * Return {@code user:****@}, {@code ****@} or nothing, for a URL's user information.
+		 */
+		static String credentials(String userInfo) {
+			if (userInfo == null) {
+				return "";
+			}
+			int colon = userInfo.indexOf(':');
+			// Lettuce reads user information without a colon as a password.
+			return (colon >= 0) ? credentials(userInfo.substring(0, colon), true) : credentials(null, true);
+		}
+
+		/**
+		 * Return {@code user:****@}, {@code ****@}, {@code user@} or nothing.
+		 */
+		static String credentials(String username, boolean password) {
+			String user = StringUtils.hasLength(username) ? username : "";
+			if (!password) {
+				return user.isEmpty() ? "" : user + "@";
+			}
+			return user.isEmpty() ? "****@" : user + ":****@";
+		}
+
 	}
 
 }

@@ -105,8 +105,11 @@ final class RedisTopologySettings {
 	 * @param role the role
 	 * @param master {@code host:port} of the master
 	 * @param replicas {@code host:port} of the slave's replicas when its URLs name servers other than the master
+	 * @param springDataRedis the application's Spring Boot Redis connection when the role takes its
+	 * endpoint from it, else {@code null}
 	 */
-	PoolTopology topology(PoolRole role, String master, List<String> replicas) {
+	PoolTopology topology(PoolRole role, String master, List<String> replicas,
+			SpringDataRedisSettings springDataRedis) {
 		RedisPoolProperties p = this.properties;
 		if (role == PoolRole.LOCAL) {
 			return PoolTopology.STANDALONE;
@@ -123,6 +126,11 @@ final class RedisTopologySettings {
 		if (!p.getCluster().getNodes().isEmpty()) {
 			return PoolTopology.cluster(trimmed(p.getCluster().getNodes()), reads, p.getCluster().getRefreshPeriod());
 		}
+		PoolTopology application = (springDataRedis != null)
+				? springDataRedis.topology(reads, p.getCluster().getRefreshPeriod()) : null;
+		if (application != null) {
+			return application;
+		}
 		if (role != PoolRole.SLAVE) {
 			return PoolTopology.STANDALONE;
 		}
@@ -132,7 +140,7 @@ final class RedisTopologySettings {
 		return replicas.isEmpty() ? PoolTopology.STANDALONE : PoolTopology.replicas(master, replicas, reads);
 	}
 
-	private static List<String> trimmed(List<String> nodes) {
+	static List<String> trimmed(List<String> nodes) {
 		return nodes.stream().map(String::trim).toList();
 	}
 
@@ -177,7 +185,10 @@ final class RedisTopologySettings {
 		}
 	}
 
-	private static SslOptions sslOptions(SslBundle bundle) {
+	/**
+	 * Return Lettuce's options for the trust and key material, ciphers and protocols of a bundle.
+	 */
+	static SslOptions sslOptions(SslBundle bundle) {
 		SslOptions.Builder builder = SslOptions.builder()
 			.keyManager(bundle.getManagers().getKeyManagerFactory())
 			.trustManager(bundle.getManagers().getTrustManagerFactory());

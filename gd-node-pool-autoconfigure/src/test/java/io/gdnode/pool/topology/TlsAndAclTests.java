@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -85,6 +86,22 @@ class TlsAndAclTests {
 				assertThat(context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class)
 					.opsForValue()
 					.get("tls-by-bundle")).isEqualTo("yes");
+			});
+	}
+
+	@Test
+	void springDataRedisSslBundleTurnsTlsOnForTheRolesItIsTheEndpointOf() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + server.tlsPort(),
+					"spring.data.redis.ssl.bundle=redis")
+			.run((context) -> {
+				master(context).opsForValue().set("tls-by-spring-data-redis", "yes");
+				assertThat(server.command("GET", "tls-by-spring-data-redis")).isEqualTo("yes");
+				assertThat(context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class)
+					.opsForValue()
+					.get("tls-by-spring-data-redis")).isEqualTo("yes");
+				PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
+				assertThat(stats.endpoint()).isEqualTo("rediss://127.0.0.1:" + server.tlsPort() + "/0");
 			});
 	}
 
