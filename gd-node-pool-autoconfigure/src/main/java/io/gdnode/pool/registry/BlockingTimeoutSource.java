@@ -46,24 +46,20 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 		};
 	}
 
-	private static String[] arguments(RedisCommand<?, ?, ?> command) {
-		return (command.getArgs() != null) ? command.getArgs().toCommandString().split(" ") : new String[0];
-	}
-
 	private static String lastArgument(RedisCommand<?, ?, ?> command) {
-		String[] arguments = arguments(command);
+		String[] arguments = CommandArguments.of(command);
 		return (arguments.length > 0) ? arguments[arguments.length - 1] : null;
 	}
 
 	private static String argument(RedisCommand<?, ?, ?> command, int index) {
-		String[] arguments = arguments(command);
+		String[] arguments = CommandArguments.of(command);
 		return (arguments.length > index) ? arguments[index] : null;
 	}
 
 	private static String argumentAfter(RedisCommand<?, ?, ?> command, String keyword) {
-		String[] arguments = arguments(command);
+		String[] arguments = CommandArguments.of(command);
 		for (int i = 0; i < arguments.length - 1; i++) {
-			if (unquoted(arguments[i]).equalsIgnoreCase(keyword)) {
+			if (arguments[i].equalsIgnoreCase(keyword)) {
 				return arguments[i + 1];
 			}
 		}
@@ -72,7 +68,7 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 
 	private static long seconds(String argument) {
 		try {
-			return (argument != null) ? Math.round(Double.parseDouble(unquoted(argument)) * 1000) : -1;
+			return (argument != null) ? Math.round(Double.parseDouble(argument) * 1000) : -1;
 		}
 		catch (NumberFormatException ex) {
 			return -1;
@@ -81,19 +77,11 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 
 	private static long millis(String argument) {
 		try {
-			return (argument != null) ? Long.parseLong(unquoted(argument)) : -1;
+			return (argument != null) ? Long.parseLong(argument) : -1;
 		}
 		catch (NumberFormatException ex) {
 			return -1;
 		}
-	}
-
-	/**
-	 * Spring Data Redis's {@code execute(...)} sends every argument as a key: {@code key<3>}.
-	 */
-	private static String unquoted(String argument) {
-		return (argument.startsWith("key<") && argument.endsWith(">")) ? argument.substring(4, argument.length() - 1)
-				: argument;
 	}
 
 }

@@ -56,21 +56,9 @@ enum SessionCommand {
 		};
 	}
 
-	/**
-	 * Return the first argument in upper case: {@code SETNAME} of {@code CLIENT SETNAME x}, whether
-	 * Lettuce sent it as a keyword or Spring Data Redis's {@code execute(...)} as a key.
-	 */
 	private static String firstArgument(RedisCommand<?, ?, ?> command) {
-		if (command.getArgs() == null) {
-			return "";
-		}
-		String args = command.getArgs().toCommandString();
-		int end = args.indexOf(' ');
-		String first = (end < 0) ? args : args.substring(0, end);
-		if (first.startsWith("key<") && first.endsWith(">")) {
-			first = first.substring(4, first.length() - 1);
-		}
-		return first.toUpperCase(Locale.ROOT);
+		String[] arguments = CommandArguments.of(command);
+		return (arguments.length > 0) ? arguments[0].toUpperCase(Locale.ROOT) : "";
 	}
 
 	/**
