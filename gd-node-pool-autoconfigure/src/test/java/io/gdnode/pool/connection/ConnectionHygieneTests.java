@@ -297,6 +297,17 @@ class ConnectionHygieneTests {
 
 	@ParameterizedTest
 	@EnumSource(Factory.class)
+	void tenMegabyteValueIsWrittenAndReadWhole(Factory factory) {
+		factory.run(BOOT_DEFAULT_TIMEOUT, (template) -> {
+			String value = "x".repeat(10 * 1024 * 1024);
+			template.opsForValue().set("large", value);
+			assertThat(template.opsForValue().get("large")).isEqualTo(value);
+			assertThat(redis.command("STRLEN", "large")).isEqualTo(String.valueOf(value.length()));
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Factory.class)
 	void destroyedListenerContainerLeavesNoSubscriberBehind(Factory factory) {
 		Notifications listener = new Notifications();
 		factory.run((template) -> {
