@@ -8,6 +8,7 @@ import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.PoolLease;
 import io.gdnode.pool.registry.PoolTopology;
 import io.gdnode.pool.registry.PoolType;
+import io.gdnode.pool.registry.SharedConnectionStateException;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.AbstractRedisClient;
@@ -18,8 +19,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.output.CommandOutput;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.redis.connection.ClusterCommandExecutor;
 import org.springframework.data.redis.connection.ClusterTopologyProvider;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -233,6 +236,12 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		}
 
 		@Override
+		public Object execute(String command, CommandOutput commandOutputTypeHint, byte[]... args) {
+			refuseSessionChangeOnSharedConnection(this, this.exceptionTranslator, command, args);
+			return super.execute(command, commandOutputTypeHint, args);
+		}
+
+		@Override
 		protected DataAccessException convertLettuceAccessException(Exception cause) {
 			return this.exceptionTranslator.translate(super.convertLettuceAccessException(cause));
 		}
@@ -242,6 +251,22 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 			closeThenRelease(super::close, this.lease);
 		}
 
+	}
+
+	/**
+	 * Refuse a raw command that would change the session of the shared connection, where it runs
+	 * outside a pipeline or transaction, as Spring Data Redis refuses {@code select()} there.
+	 */
+	private static void refuseSessionChangeOnSharedConnection(LettuceConnection connection,
+			PoolExceptionTranslator exceptionTranslator, String command, byte[][] args) {
+		if (!connection.isQueueing() && !connection.isPipelined()) {
+			try {
+				SharedConnectionStateException.refuseSessionChange(command, args);
+			}
+			catch (SharedConnectionStateException ex) {
+				throw exceptionTranslator.translate(new InvalidDataAccessApiUsageException(ex.getMessage(), ex));
+			}
+		}
 	}
 
 	/**
@@ -261,6 +286,12 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 					topologyProvider, executor, timeout);
 			this.lease = lease;
 			this.exceptionTranslator = exceptionTranslator;
+		}
+
+		@Override
+		public Object execute(String command, byte[]... args) {
+			refuseSessionChangeOnSharedConnection(this, this.exceptionTranslator, command, args);
+			return super.execute(command, args);
 		}
 
 		@Override

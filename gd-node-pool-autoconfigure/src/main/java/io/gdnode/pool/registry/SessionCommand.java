@@ -2,6 +2,7 @@ package io.gdnode.pool.registry;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.lettuce.core.protocol.RedisCommand;
 
@@ -43,22 +44,29 @@ enum SessionCommand {
 	 * Return what the command does to the session.
 	 */
 	static SessionCommand of(RedisCommand<?, ?, ?> command) {
-		// Raw commands (Spring Data Redis's execute(...), custom keywords) may come in any case.
-		String type = command.getType().toString().toUpperCase(Locale.ROOT);
+		return of(command.getType().toString(), () -> {
+			String[] arguments = CommandArguments.of(command);
+			return (arguments.length > 0) ? arguments[0] : "";
+		});
+	}
+
+	/**
+	 * Return what a command given by name does to the session.
+	 * @param name the command, in any case (raw commands and custom keywords may come in any)
+	 * @param firstArgument its first argument, read only for a CLIENT subcommand
+	 */
+	static SessionCommand of(String name, Supplier<String> firstArgument) {
+		String type = name.toUpperCase(Locale.ROOT);
 		return switch (type) {
 			case "WATCH" -> WATCH;
 			case "UNWATCH" -> UNWATCH;
 			case "MULTI" -> MULTI;
 			case "EXEC", "DISCARD" -> END_TRANSACTION;
 			case "SELECT" -> SELECT;
-			case "CLIENT" -> UNRESETTABLE_CLIENT_SUBCOMMANDS.contains(firstArgument(command)) ? UNRESETTABLE : NONE;
+			case "CLIENT" -> UNRESETTABLE_CLIENT_SUBCOMMANDS.contains(firstArgument.get().toUpperCase(Locale.ROOT))
+					? UNRESETTABLE : NONE;
 			default -> UNRESETTABLE_COMMANDS.contains(type) ? UNRESETTABLE : NONE;
 		};
-	}
-
-	private static String firstArgument(RedisCommand<?, ?, ?> command) {
-		String[] arguments = CommandArguments.of(command);
-		return (arguments.length > 0) ? arguments[0].toUpperCase(Locale.ROOT) : "";
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package io.gdnode.pool.registry;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
 import io.lettuce.core.RedisException;
 
 /**
@@ -16,6 +19,22 @@ public class SharedConnectionStateException extends RedisException {
 				+ " RedisMessageListenerContainer, another database through another connection factory)"
 				+ " or run the command inside a pipeline, whose connection is reset before its next use");
 		this.command = command;
+	}
+
+	/**
+	 * Refuse a raw command, before anything is sent, when it would change the Redis session of a
+	 * shared connection. Pools of one Redis refuse it on the connection itself too; pools of a
+	 * topology (replicas, Sentinel, Cluster) only here.
+	 * @param command the command name, in any case
+	 * @param arguments its arguments, as Spring Data Redis's {@code execute(...)} takes them
+	 * @throws SharedConnectionStateException when it would
+	 */
+	public static void refuseSessionChange(String command, byte[]... arguments) {
+		SessionCommand effect = SessionCommand.of(command.trim(), () -> (arguments != null && arguments.length > 0)
+				? new String(arguments[0], StandardCharsets.UTF_8) : "");
+		if (effect.changesSession()) {
+			throw new SharedConnectionStateException(command.trim().toUpperCase(Locale.ROOT));
+		}
 	}
 
 	/**

@@ -363,6 +363,25 @@ class ConnectionHygieneTests {
 	}
 
 	@Test
+	void sessionCommandIsRefusedOnTheSharedConnectionOfAReplicaPoolToo() {
+		try (LocalRedisServer replica = LocalRedisServer.startReplicaOf(redis);
+				LocalRedisServer another = LocalRedisServer.startReplicaOf(redis)) {
+			new ApplicationContextRunner()
+				.withConfiguration(
+						AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class))
+				.withPropertyValues("redis.master.url=" + redis.url(), "redis.slave.url=" + replica.url() + ","
+						+ another.url(), "redis.shared=0")
+				.run((context) -> {
+					StringRedisTemplate reads = context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class);
+					assertThatExceptionOfType(InvalidDataAccessApiUsageException.class)
+						.isThrownBy(() -> reads.execute((RedisCallback<Object>) (connection) -> connection
+							.execute("select", "1".getBytes())))
+						.withMessageContaining("SELECT");
+				});
+		}
+	}
+
+	@Test
 	void plainBorrowerPaysNoResetAndADirtyOnePaysOneRoundTrip() {
 		Factory.ROLE.run((template) -> {
 			redis.command("CONFIG", "RESETSTAT");
