@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.protocol.CommandArgsAccessor;
 import io.lettuce.core.protocol.RedisCommand;
 
 /**
@@ -38,12 +39,25 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 	 */
 	static long blockMillis(String type, RedisCommand<?, ?, ?> command) {
 		return switch (type) {
-			case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX" -> seconds(lastArgument(command));
-			case "BLMPOP", "BZMPOP" -> seconds(argument(command, 0));
+			case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP" -> popSeconds(command);
 			case "XREAD", "XREADGROUP" -> millis(argumentAfter(command, "BLOCK"));
 			case "WAIT", "WAITAOF" -> millis(lastArgument(command));
 			default -> -1;
 		};
+	}
+
+	/**
+	 * The block time of a pop: its only integer argument, read without rendering the keys (a pop
+	 * through Lettuce's API, the hot path), or else its last argument (BLPOP ... 0.5), or for
+	 * BLMPOP and BZMPOP its first.
+	 */
+	private static long popSeconds(RedisCommand<?, ?, ?> command) {
+		Long seconds = (command.getArgs() != null) ? CommandArgsAccessor.getFirstInteger(command.getArgs()) : null;
+		if (seconds != null) {
+			return seconds * 1000;
+		}
+		String type = command.getType().toString().toUpperCase(Locale.ROOT);
+		return seconds((type.equals("BLMPOP") || type.equals("BZMPOP")) ? argument(command, 0) : lastArgument(command));
 	}
 
 	private static String lastArgument(RedisCommand<?, ?, ?> command) {
