@@ -1,15 +1,16 @@
 package io.gdnode.pool.registry;
 
 import java.util.Collection;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.protocol.CompleteableCommand;
 import io.lettuce.core.protocol.ConnectionFacade;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -38,7 +39,15 @@ final class SessionTracker implements RedisChannelWriter {
 	/** The session changed in a way the pool does not undo, or a command left it unknown. */
 	private volatile boolean unknown;
 
-	private final AtomicInteger unanswered = new AtomicInteger();
+	/**
+	 * Commands sent since the connection was lent, read when it comes back. Read then, not counted
+	 * by completion callbacks: a caller waiting on a command is woken before such callbacks run,
+	 * and may give the connection back in between.
+	 */
+	private final Queue<RedisCommand<?, ?, ?>> sent = new ConcurrentLinkedQueue<>();
+
+	/** Commands sent inside MULTI: cancelled, not failed, when their transaction is discarded. */
+	private final Queue<RedisCommand<?, ?, ?>> queued = new ConcurrentLinkedQueue<>();
 
 	SessionTracker(RedisChannelWriter delegate) {
 		this.delegate = delegate;
@@ -93,8 +102,7 @@ final class SessionTracker implements RedisChannelWriter {
 			refuseIfSessionChange(effect, command);
 			return;
 		}
-		// A command queued by MULTI is cancelled when its transaction is discarded: nothing is left then.
-		boolean queued = this.transaction;
+		boolean inTransaction = this.transaction;
 		switch (effect) {
 			case WATCH -> this.watching = true;
 			case UNWATCH -> this.watching = false;
@@ -108,7 +116,7 @@ final class SessionTracker implements RedisChannelWriter {
 			case NONE -> {
 			}
 		}
-		track(command, queued);
+		track(command, inTransaction);
 	}
 
 	private static void refuseIfSessionChange(SessionCommand effect, RedisCommand<?, ?, ?> command) {
@@ -117,34 +125,57 @@ final class SessionTracker implements RedisChannelWriter {
 		}
 	}
 
-	/**
-	 * Count the command until answered. One that timed out or was cancelled leaves Redis possibly
-	 * still working on it (a BLPOP that would pop the next item for nobody); one that failed on the
-	 * wire leaves a broken or reconnected connection. Redis's own error replies change nothing.
-	 */
-	private void track(RedisCommand<?, ?, ?> command, boolean queued) {
-		if (!(command instanceof CompleteableCommand<?> completable)) {
-			this.unknown = true;
-			return;
-		}
-		this.unanswered.incrementAndGet();
-		completable.onComplete((result, ex) -> {
-			this.unanswered.decrementAndGet();
-			if (ex != null && !(ex instanceof RedisCommandExecutionException)
-					&& !(queued && ex instanceof CancellationException)) {
-				this.unknown = true;
-			}
-		});
+	private void track(RedisCommand<?, ?, ?> command, boolean inTransaction) {
+		(inTransaction ? this.queued : this.sent).add(command);
 	}
 
 	/**
 	 * Return what the borrower left on the session.
 	 */
 	Leftover leftover() {
-		if (this.unknown || this.unanswered.get() > 0) {
+		boolean unknown = this.unknown | unsettled(this.sent, false) | unsettled(this.queued, true);
+		if (unknown) {
 			return Leftover.UNKNOWN;
 		}
 		return (this.watching || this.transaction || this.database) ? Leftover.RESETTABLE : Leftover.NOTHING;
+	}
+
+	/**
+	 * Drain the commands and tell whether one is still unanswered, or timed out, was cancelled or
+	 * failed on the wire: Redis may still be working on it (a BLPOP that would pop the next item
+	 * for nobody), or the connection was broken. Redis's own error replies change nothing, and a
+	 * command queued by MULTI is cancelled when its transaction is discarded.
+	 */
+	private static boolean unsettled(Queue<RedisCommand<?, ?, ?>> commands, boolean inTransaction) {
+		boolean unsettled = false;
+		RedisCommand<?, ?, ?> command;
+		while ((command = commands.poll()) != null) {
+			unsettled |= !command.isDone() || (!inTransaction && failed(command));
+		}
+		return unsettled;
+	}
+
+	private static boolean failed(RedisCommand<?, ?, ?> command) {
+		// A reactive command is marked cancelled once its one value is taken, answered or not:
+		// only its answer is seen here, not a timeout or an early cancel.
+		if (!(command instanceof CompletableFuture<?> future)) {
+			return false;
+		}
+		if (future.isCancelled()) {
+			return true;
+		}
+		if (future.isCompletedExceptionally()) {
+			try {
+				future.getNow(null);
+			}
+			catch (CompletionException ex) {
+				return !(ex.getCause() instanceof RedisCommandExecutionException);
+			}
+			catch (CancellationException ex) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	boolean inTransaction() {

@@ -277,7 +277,7 @@ class RedisPoolAutoConfigurationTests {
 	private ConfigurableApplicationContext startSecondContext() {
 		return new SpringApplicationBuilder(SecondApplication.class).web(WebApplicationType.NONE)
 			.properties("redis.master.url=" + master.url(), "redis.client.name=" + this.application,
-					"spring.main.banner-mode=off", "logging.level.root=warn")
+					"spring.main.banner-mode=off")
 			.run();
 	}
 
