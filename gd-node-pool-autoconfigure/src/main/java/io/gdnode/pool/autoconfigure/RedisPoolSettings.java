@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 import io.gdnode.pool.registry.ConnectionSettings;
 import io.gdnode.pool.registry.PoolDefinition;
@@ -13,6 +14,7 @@ import io.gdnode.pool.registry.PoolRole;
 import io.gdnode.pool.registry.PoolTls;
 import io.gdnode.pool.registry.PoolTopology;
 import io.gdnode.pool.registry.PoolType;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 
 import org.springframework.boot.ssl.SslBundles;
@@ -37,14 +39,25 @@ final class RedisPoolSettings {
 
 	private final SpringDataRedisSettings springDataRedis;
 
+	private final UnaryOperator<ClientOptions> clientOptionsCustomizer;
+
 	RedisPoolSettings(RedisPoolProperties properties) {
 		this(properties, SpringDataRedisSettings.NONE);
 	}
 
 	RedisPoolSettings(RedisPoolProperties properties, SpringDataRedisSettings springDataRedis) {
+		this(properties, springDataRedis, UnaryOperator.identity());
+	}
+
+	/**
+	 * Create settings whose pools get client options changed by the given customizer last.
+	 */
+	RedisPoolSettings(RedisPoolProperties properties, SpringDataRedisSettings springDataRedis,
+			UnaryOperator<ClientOptions> clientOptionsCustomizer) {
 		this.properties = properties;
 		this.topologies = new RedisTopologySettings(properties);
 		this.springDataRedis = springDataRedis;
+		this.clientOptionsCustomizer = clientOptionsCustomizer;
 	}
 
 	/**
@@ -291,7 +304,7 @@ final class RedisPoolSettings {
 		RedisPoolProperties.Timeout timeout = this.properties.getTimeout();
 		return new ConnectionSettings(this.springDataRedis.connectTimeout(timeout.getConnect()),
 				this.springDataRedis.commandTimeout(timeout.getCommand()), timeout.getKeepalive(),
-				this.properties.getClient().getQueue(), timeout.getReconnect());
+				this.properties.getClient().getQueue(), timeout.getReconnect(), this.clientOptionsCustomizer);
 	}
 
 	private RedisURI uri(PoolRole role) {
