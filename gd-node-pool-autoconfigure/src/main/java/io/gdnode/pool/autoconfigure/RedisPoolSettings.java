@@ -65,8 +65,12 @@ final class RedisPoolSettings {
 	 */
 	void validate() {
 		RedisPoolProperties p = this.properties;
+		single("redis.url", p.getUrl());
 		uri("redis.url", p.getUrl());
 		for (PoolRole role : PoolRole.values()) {
+			if (role != PoolRole.SLAVE) {
+				single("redis." + role.id() + ".url", url(role));
+			}
 			for (String url : RedisTopologySettings.urls(url(role))) {
 				uri("redis." + role.id() + ".url", url);
 			}
@@ -108,6 +112,17 @@ final class RedisPoolSettings {
 	private static void positive(String property, Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
 			throw new InvalidRedisPropertyException(property, value, allowedValues(property));
+		}
+	}
+
+	/**
+	 * Refuse a list where one URL is expected, which would otherwise connect to its first URL alone.
+	 */
+	private static void single(String property, String url) {
+		if (RedisTopologySettings.urls(url).size() > 1) {
+			throw new InvalidRedisPropertyException(property, url,
+					"a single Redis URL: redis://[user:password@]host[:port][/database], or rediss:// for TLS"
+							+ " (only REDIS_SLAVE_URL, redis.slave.url, takes a comma-separated list)");
 		}
 	}
 
