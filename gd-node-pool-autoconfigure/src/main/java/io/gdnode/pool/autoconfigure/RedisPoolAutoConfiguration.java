@@ -30,9 +30,11 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -78,6 +80,12 @@ public final class RedisPoolAutoConfiguration {
 	@ConfigurationPropertiesBinding
 	static BooleanNumberConverter redisBooleanNumberConverter() {
 		return new BooleanNumberConverter();
+	}
+
+	@Bean
+	static UnknownRedisVariables unknownRedisVariables(ApplicationContext context,
+			ConfigurableEnvironment environment) {
+		return new UnknownRedisVariables(context, environment);
 	}
 
 	@Bean
