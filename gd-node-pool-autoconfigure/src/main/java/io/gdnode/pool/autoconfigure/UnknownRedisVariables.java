@@ -93,7 +93,7 @@ class UnknownRedisVariables implements SmartInitializingSingleton {
 			.collect(Collectors.toSet());
 	}
 
-	static boolean isKubernetesServiceVariable(String variable, Object value) {
+	private static boolean isKubernetesServiceVariable(String variable, Object value) {
 		if (KUBERNETES_NAME.matcher(variable).matches()) {
 			return true;
 		}
@@ -104,7 +104,7 @@ class UnknownRedisVariables implements SmartInitializingSingleton {
 	 * Return the setting closest to a variable that sets nothing, as {@code VARIABLE (property)?},
 	 * and for a part of an endpoint, where it goes.
 	 */
-	static String closest(String variable) {
+	private static String closest(String variable) {
 		Map<String, String> settings = settings();
 		String rest = variable.substring(PREFIX.length());
 		int split = rest.indexOf('_');
