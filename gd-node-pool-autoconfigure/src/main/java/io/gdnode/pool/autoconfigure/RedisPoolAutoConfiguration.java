@@ -1,5 +1,7 @@
 package io.gdnode.pool.autoconfigure;
 
+import java.util.function.Consumer;
+
 import io.gdnode.pool.connection.AsyncRedisPool;
 import io.gdnode.pool.connection.RoleConnectionFactory;
 import io.gdnode.pool.registry.PoolDefinition;
@@ -8,6 +10,7 @@ import io.gdnode.pool.registry.SharedClientResources;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.commons.pool2.impl.GenericObjectPool;
@@ -19,14 +22,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -39,7 +47,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * auto-configuration, whose connection factory and client resources then back off; its
  * {@link DataRedisConnectionDetails} bean, read when the roles are created, is the default
  * endpoint of the master, slave and async roles, and Boot's bean names resolve to the master
- * role's beans ({@link SpringBootRedisBeanNames}).
+ * role's beans ({@link SpringBootRedisBeanNames}). Spring Boot's customizer beans apply as they
+ * would to its own: {@link ClientResourcesBuilderCustomizer}s to the client resources,
+ * {@link LettuceClientOptionsBuilderCustomizer}s and
+ * {@link LettuceClientConfigurationBuilderCustomizer}s to the client options of every pool.
  */
 @AutoConfiguration(before = { DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class })
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class, GenericObjectPool.class })
@@ -49,16 +60,32 @@ public final class RedisPoolAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RedisPoolAutoConfiguration.class);
 
+	private final ClientOptionsCustomizers clientOptionsCustomizers;
+
+	RedisPoolAutoConfiguration(ObjectProvider<LettuceClientOptionsBuilderCustomizer> clientOptionsCustomizers,
+			ObjectProvider<LettuceClientConfigurationBuilderCustomizer> clientConfigurationCustomizers) {
+		this.clientOptionsCustomizers = new ClientOptionsCustomizers(clientOptionsCustomizers,
+				clientConfigurationCustomizers);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(ClientResources.class)
-	static SharedClientResources lettuceClientResources() {
-		return new SharedClientResources();
+	static SharedClientResources lettuceClientResources(ObjectProvider<ClientResourcesBuilderCustomizer> customizers) {
+		return new SharedClientResources(() -> customizers.orderedStream()
+			.<Consumer<DefaultClientResources.Builder>>map((customizer) -> customizer::customize)
+			.toList());
 	}
 
 	@Bean
 	@ConfigurationPropertiesBinding
 	static BooleanNumberConverter redisBooleanNumberConverter() {
 		return new BooleanNumberConverter();
+	}
+
+	@Bean
+	static UnknownRedisVariables unknownRedisVariables(ApplicationContext context,
+			ConfigurableEnvironment environment) {
+		return new UnknownRedisVariables(context, environment);
 	}
 
 	@Bean
@@ -142,12 +169,12 @@ public final class RedisPoolAutoConfiguration {
 	 * Boot Redis connection, whose beans exist by now (Boot's Redis auto-configuration defines
 	 * them after this one) unless the application excluded it.
 	 */
-	private static RedisPoolSettings settings(RedisPoolProperties properties, Environment environment,
+	private RedisPoolSettings settings(RedisPoolProperties properties, Environment environment,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		SpringDataRedisSettings springDataRedis = SpringDataRedisSettings.of(connectionDetails.getIfAvailable(),
 				dataRedisProperties.getIfAvailable(), environment);
-		return new RedisPoolSettings(properties, springDataRedis);
+		return new RedisPoolSettings(properties, springDataRedis, this.clientOptionsCustomizers);
 	}
 
 	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,

@@ -30,6 +30,7 @@ public class RedisPoolProperties implements InitializingBean {
 	 * Whether clients asking for the same pool share it, across application contexts of the JVM too.
 	 * When off, every client gets a pool of its own.
 	 */
+	@NumericBoolean
 	private boolean shared = true;
 
 	/**
@@ -213,6 +214,7 @@ public class RedisPoolProperties implements InitializingBean {
 		/**
 		 * Whether to read from the replicas the master reports (INFO replication) instead of a URL list.
 		 */
+		@NumericBoolean
 		private boolean discovery;
 
 		/**
@@ -351,6 +353,7 @@ public class RedisPoolProperties implements InitializingBean {
 		 * Whether to pool dedicated connections. When off, each is opened and closed per use; plain
 		 * commands still share one connection.
 		 */
+		@NumericBoolean
 		private boolean enabled = true;
 
 		/**
@@ -423,6 +426,7 @@ public class RedisPoolProperties implements InitializingBean {
 		/**
 		 * Whether to pool async connections. When off, each use opens and closes a connection.
 		 */
+		@NumericBoolean
 		private boolean enabled = true;
 
 		/**

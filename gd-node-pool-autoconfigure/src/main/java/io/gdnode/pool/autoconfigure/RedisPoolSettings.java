@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 import io.gdnode.pool.registry.ConnectionSettings;
 import io.gdnode.pool.registry.PoolDefinition;
@@ -13,6 +14,7 @@ import io.gdnode.pool.registry.PoolRole;
 import io.gdnode.pool.registry.PoolTls;
 import io.gdnode.pool.registry.PoolTopology;
 import io.gdnode.pool.registry.PoolType;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 
 import org.springframework.boot.ssl.SslBundles;
@@ -37,14 +39,25 @@ final class RedisPoolSettings {
 
 	private final SpringDataRedisSettings springDataRedis;
 
+	private final UnaryOperator<ClientOptions> clientOptionsCustomizer;
+
 	RedisPoolSettings(RedisPoolProperties properties) {
 		this(properties, SpringDataRedisSettings.NONE);
 	}
 
 	RedisPoolSettings(RedisPoolProperties properties, SpringDataRedisSettings springDataRedis) {
+		this(properties, springDataRedis, UnaryOperator.identity());
+	}
+
+	/**
+	 * Create settings whose pools get client options changed by the given customizer last.
+	 */
+	RedisPoolSettings(RedisPoolProperties properties, SpringDataRedisSettings springDataRedis,
+			UnaryOperator<ClientOptions> clientOptionsCustomizer) {
 		this.properties = properties;
 		this.topologies = new RedisTopologySettings(properties);
 		this.springDataRedis = springDataRedis;
+		this.clientOptionsCustomizer = clientOptionsCustomizer;
 	}
 
 	/**
@@ -52,8 +65,12 @@ final class RedisPoolSettings {
 	 */
 	void validate() {
 		RedisPoolProperties p = this.properties;
+		single("redis.url", p.getUrl());
 		uri("redis.url", p.getUrl());
 		for (PoolRole role : PoolRole.values()) {
+			if (role != PoolRole.SLAVE) {
+				single("redis." + role.id() + ".url", url(role));
+			}
 			for (String url : RedisTopologySettings.urls(url(role))) {
 				uri("redis." + role.id() + ".url", url);
 			}
@@ -95,6 +112,17 @@ final class RedisPoolSettings {
 	private static void positive(String property, Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
 			throw new InvalidRedisPropertyException(property, value, allowedValues(property));
+		}
+	}
+
+	/**
+	 * Refuse a list where one URL is expected, which would otherwise connect to its first URL alone.
+	 */
+	private static void single(String property, String url) {
+		if (RedisTopologySettings.urls(url).size() > 1) {
+			throw new InvalidRedisPropertyException(property, url,
+					"a single Redis URL: redis://[user:password@]host[:port][/database], or rediss:// for TLS"
+							+ " (only REDIS_SLAVE_URL, redis.slave.url, takes a comma-separated list)");
 		}
 	}
 
@@ -291,7 +319,7 @@ final class RedisPoolSettings {
 		RedisPoolProperties.Timeout timeout = this.properties.getTimeout();
 		return new ConnectionSettings(this.springDataRedis.connectTimeout(timeout.getConnect()),
 				this.springDataRedis.commandTimeout(timeout.getCommand()), timeout.getKeepalive(),
-				this.properties.getClient().getQueue(), timeout.getReconnect());
+				this.properties.getClient().getQueue(), timeout.getReconnect(), this.clientOptionsCustomizer);
 	}
 
 	private RedisURI uri(PoolRole role) {

@@ -2,6 +2,7 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
@@ -26,9 +27,11 @@ import org.springframework.util.Assert;
  * @param keepAlive idle time before TCP keepalive probes start; also sets the dead-peer bounds
  * @param requestQueue the most commands one connection holds, in flight or waiting for a reconnect
  * @param reconnectDelay the longest pause between two reconnect attempts
+ * @param clientOptionsCustomizer what the application changes in the client options these
+ * settings make, applied last
  */
 public record ConnectionSettings(Duration connectTimeout, Duration commandTimeout, Duration keepAlive,
-		int requestQueue, Duration reconnectDelay) {
+		int requestQueue, Duration reconnectDelay, UnaryOperator<ClientOptions> clientOptionsCustomizer) {
 
 	/** Keepalive probes sent before the kernel declares the peer dead. */
 	static final int KEEPALIVE_PROBES = 3;
@@ -42,6 +45,26 @@ public record ConnectionSettings(Duration connectTimeout, Duration commandTimeou
 		positive(keepAlive, "keepAlive");
 		positive(reconnectDelay, "reconnectDelay");
 		Assert.isTrue(requestQueue > 0, "'requestQueue' must be positive");
+		Assert.notNull(clientOptionsCustomizer, "'clientOptionsCustomizer' must not be null");
+	}
+
+	/**
+	 * Create settings whose client options nobody customizes.
+	 */
+	public ConnectionSettings(Duration connectTimeout, Duration commandTimeout, Duration keepAlive, int requestQueue,
+			Duration reconnectDelay) {
+		this(connectTimeout, commandTimeout, keepAlive, requestQueue, reconnectDelay, UnaryOperator.identity());
+	}
+
+	/**
+	 * Return the same settings with client options changed by the given customizer after the
+	 * starter's own, so that the application has the last word.
+	 * @param customizer the customizer
+	 * @return the settings
+	 */
+	public ConnectionSettings withClientOptionsCustomizer(UnaryOperator<ClientOptions> customizer) {
+		return new ConnectionSettings(this.connectTimeout, this.commandTimeout, this.keepAlive, this.requestQueue,
+				this.reconnectDelay, customizer);
 	}
 
 	/**
@@ -100,7 +123,7 @@ public record ConnectionSettings(Duration connectTimeout, Duration commandTimeou
 				.tcpUserTimeout(deadPeerTimeout())
 				.build());
 		}
-		return ClientOptions.builder()
+		ClientOptions options = ClientOptions.builder()
 			.socketOptions(socket.build())
 			.requestQueueSize(this.requestQueue)
 			.timeoutOptions(TimeoutOptions.builder()
@@ -112,6 +135,7 @@ public record ConnectionSettings(Duration connectTimeout, Duration commandTimeou
 			// an unanswered command after a reconnect: it may have been applied already.
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.build();
+		return this.clientOptionsCustomizer.apply(options);
 	}
 
 	private static Duration atLeastOneSecond(Duration duration) {

@@ -69,6 +69,10 @@ class BadConfigurationTests {
 			add(rows, url, "http://redis:6379", "unknown scheme", "a Redis URL");
 			add(rows, url, "redis://", "no host", "a Redis URL");
 		}
+		for (String url : List.of("REDIS_URL", "REDIS_MASTER_URL", "REDIS_LOCAL_URL", "REDIS_ASYNC_URL")) {
+			add(rows, url, "redis://10.0.0.1:6379,redis://10.0.0.2:6379", "list (only the slave role takes one)",
+					"a single Redis URL: redis://[user:password@]host[:port][/database], or rediss:// for TLS (only REDIS_SLAVE_URL, redis.slave.url, takes a comma-separated list)");
+		}
 		for (String duration : List.of("REDIS_TIMEOUT_IDLE", "REDIS_TIMEOUT_WAIT", "REDIS_TIMEOUT_COMMAND",
 				"REDIS_TIMEOUT_CONNECT", "REDIS_TIMEOUT_KEEPALIVE", "REDIS_TIMEOUT_RECONNECT", "REDIS_CLEANUP_INTERVAL",
 				"REDIS_HEALTH_TIMEOUT")) {
