@@ -86,16 +86,18 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 			return standalone(definition);
 		}
 		RedisClusterConfiguration configuration = new RedisClusterConfiguration(definition.topology().nodes());
-		RedisCredentials credentials = definition.credentials();
-		configuration.setUsername(credentials.getUsername());
-		configuration.setPassword(RedisPassword.of(credentials.getPassword()));
-		return configuration;
+		return withCredentials(configuration, definition);
 	}
 
 	private static RedisStandaloneConfiguration standalone(PoolDefinition definition) {
 		RedisURI uri = definition.uri();
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
 		configuration.setDatabase(uri.getDatabase());
+		return withCredentials(configuration, definition);
+	}
+
+	private static <C extends RedisConfiguration.WithAuthentication> C withCredentials(C configuration,
+			PoolDefinition definition) {
 		RedisCredentials credentials = definition.credentials();
 		configuration.setUsername(credentials.getUsername());
 		configuration.setPassword(RedisPassword.of(credentials.getPassword()));

@@ -37,9 +37,10 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 	 * Return how long the command may block on the server, or -1 for a command that does not block
 	 * (or whose block time cannot be read).
 	 */
-	static long blockMillis(String type, RedisCommand<?, ?, ?> command) {
+	private static long blockMillis(String type, RedisCommand<?, ?, ?> command) {
 		return switch (type) {
-			case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP" -> popSeconds(command);
+			case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP" ->
+				popSeconds(type, command);
 			case "XREAD", "XREADGROUP" -> millis(argumentAfter(command, "BLOCK"));
 			case "WAIT", "WAITAOF" -> millis(lastArgument(command));
 			default -> -1;
@@ -51,12 +52,11 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 	 * through Lettuce's API, the hot path), or else its last argument (BLPOP ... 0.5), or for
 	 * BLMPOP and BZMPOP its first.
 	 */
-	private static long popSeconds(RedisCommand<?, ?, ?> command) {
+	private static long popSeconds(String type, RedisCommand<?, ?, ?> command) {
 		Long seconds = (command.getArgs() != null) ? CommandArgsAccessor.getFirstInteger(command.getArgs()) : null;
 		if (seconds != null) {
 			return seconds * 1000;
 		}
-		String type = command.getType().toString().toUpperCase(Locale.ROOT);
 		return seconds((type.equals("BLMPOP") || type.equals("BZMPOP")) ? argument(command, 0) : lastArgument(command));
 	}
 

@@ -126,33 +126,38 @@ final class SessionTracker implements RedisChannelWriter {
 	}
 
 	private void track(RedisCommand<?, ?, ?> command, boolean inTransaction) {
-		(inTransaction ? this.queued : this.sent).add(command);
+		Queue<RedisCommand<?, ?, ?>> commands = inTransaction ? this.queued : this.sent;
+		commands.add(command);
+		// A connection held for long (a worker looping over blocking pops) keeps only its unanswered commands.
+		settle(commands, inTransaction);
 	}
 
 	/**
 	 * Return what the borrower left on the session.
 	 */
 	Leftover leftover() {
-		boolean unknown = this.unknown | unsettled(this.sent, false) | unsettled(this.queued, true);
-		if (unknown) {
+		boolean unanswered = settle(this.sent, false) | settle(this.queued, true);
+		if (this.unknown || unanswered) {
 			return Leftover.UNKNOWN;
 		}
 		return (this.watching || this.transaction || this.database) ? Leftover.RESETTABLE : Leftover.NOTHING;
 	}
 
 	/**
-	 * Drain the commands and tell whether one is still unanswered, or timed out, was cancelled or
-	 * failed on the wire: Redis may still be working on it (a BLPOP that would pop the next item
-	 * for nobody), or the connection was broken. Redis's own error replies change nothing, and a
-	 * command queued by MULTI is cancelled when its transaction is discarded.
+	 * Remove the answered commands from the head, noting one that timed out, was cancelled or
+	 * failed on the wire (Redis may still be working on it, a BLPOP that would pop the next item
+	 * for nobody, or the connection broke), and tell whether one is still unanswered. Redis's own
+	 * error replies change nothing, and a command queued by MULTI is cancelled, not failed, when
+	 * its transaction is discarded.
 	 */
-	private static boolean unsettled(Queue<RedisCommand<?, ?, ?>> commands, boolean inTransaction) {
-		boolean unsettled = false;
-		RedisCommand<?, ?, ?> command;
-		while ((command = commands.poll()) != null) {
-			unsettled |= !command.isDone() || (!inTransaction && failed(command));
+	private boolean settle(Queue<RedisCommand<?, ?, ?>> commands, boolean inTransaction) {
+		RedisCommand<?, ?, ?> head;
+		while ((head = commands.peek()) != null && head.isDone()) {
+			if (commands.remove(head) && !inTransaction && failed(head)) {
+				this.unknown = true;
+			}
 		}
-		return unsettled;
+		return !commands.isEmpty();
 	}
 
 	private static boolean failed(RedisCommand<?, ?, ?> command) {
@@ -176,6 +181,13 @@ final class SessionTracker implements RedisChannelWriter {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Return how many commands are held for the return check: only those not yet answered.
+	 */
+	int heldCommands() {
+		return this.sent.size() + this.queued.size();
 	}
 
 	boolean inTransaction() {
