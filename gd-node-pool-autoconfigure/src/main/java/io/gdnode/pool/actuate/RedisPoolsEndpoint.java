@@ -2,9 +2,9 @@ package io.gdnode.pool.actuate;
 
 import java.util.List;
 
-import io.gdnode.pool.registry.PoolInUseException;
-import io.gdnode.pool.registry.PoolStats;
-import io.gdnode.pool.registry.RegistryStats;
+import io.gdnode.pool.PoolInUseException;
+import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.RegistryStats;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 

@@ -2,7 +2,7 @@ package io.gdnode.pool.actuate;
 
 import java.time.Duration;
 
-import io.gdnode.pool.registry.PoolStats;
+import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.registry.SharedPool;
 
 import org.springframework.boot.health.contributor.Health;

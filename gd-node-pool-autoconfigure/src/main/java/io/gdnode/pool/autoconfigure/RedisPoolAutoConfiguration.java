@@ -2,11 +2,11 @@ package io.gdnode.pool.autoconfigure;
 
 import java.util.function.Consumer;
 
-import io.gdnode.pool.connection.AsyncRedisPool;
-import io.gdnode.pool.connection.RoleConnectionFactory;
-import io.gdnode.pool.registry.PoolDefinition;
-import io.gdnode.pool.registry.PoolRole;
-import io.gdnode.pool.registry.SharedClientResources;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.client.AsyncRedisPool;
+import io.gdnode.pool.client.RoleConnectionFactory;
+import io.gdnode.pool.connect.SharedClientResources;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
-import io.gdnode.pool.registry.ConnectionSettings;
-import io.gdnode.pool.registry.PoolDefinition;
-import io.gdnode.pool.registry.PoolRole;
-import io.gdnode.pool.registry.PoolTls;
-import io.gdnode.pool.registry.PoolTopology;
-import io.gdnode.pool.registry.PoolType;
+import io.gdnode.pool.ConnectionSettings;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.PoolTls;
+import io.gdnode.pool.PoolTopology;
+import io.gdnode.pool.PoolType;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 

@@ -3,10 +3,10 @@ package io.gdnode.pool.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
-import io.gdnode.pool.connection.AsyncRedisPool;
-import io.gdnode.pool.connection.RoleConnectionFactory;
-import io.gdnode.pool.registry.PoolRole;
+import io.gdnode.pool.client.AsyncRedisPool;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.registry.SharedPool;
 
 import org.springframework.beans.factory.ObjectProvider;

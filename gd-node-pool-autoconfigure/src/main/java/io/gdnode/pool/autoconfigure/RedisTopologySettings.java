@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.gdnode.pool.registry.PoolRole;
-import io.gdnode.pool.registry.PoolTls;
-import io.gdnode.pool.registry.PoolTopology;
+import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.PoolTls;
+import io.gdnode.pool.PoolTopology;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 

@@ -3,8 +3,8 @@ package io.gdnode.pool.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import io.gdnode.pool.registry.PoolTls;
-import io.gdnode.pool.registry.PoolTopology;
+import io.gdnode.pool.PoolTls;
+import io.gdnode.pool.PoolTopology;
 import io.lettuce.core.RedisURI;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;

@@ -7,6 +7,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolExhaustedException;
+import io.gdnode.pool.connect.ConnectFailure;
+import io.gdnode.pool.connect.ConnectionOpener;
+import io.gdnode.pool.connect.SessionTracker;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.StringCodec;

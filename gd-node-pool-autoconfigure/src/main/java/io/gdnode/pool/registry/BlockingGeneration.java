@@ -10,6 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.gdnode.pool.PoolClosedException;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolExhaustedException;
+import io.gdnode.pool.connect.ConnectionOpener;
+import io.gdnode.pool.connect.SessionTracker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
@@ -18,8 +23,8 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.util.Timeout;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.Timer;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.commons.pool2.BasePooledObjectFactory;
@@ -194,7 +199,7 @@ final class BlockingGeneration extends PoolGeneration {
 	}
 
 	private PoolClosedException closed(Exception cause) {
-		return new PoolClosedException(this.name, PoolKey.endpoint(this.definition.uri()), cause);
+		return new PoolClosedException(this.name, this.definition.endpoint().address(), cause);
 	}
 
 	/**

@@ -3,6 +3,11 @@ package io.gdnode.pool.registry;
 import java.util.Arrays;
 import java.util.Objects;
 
+import io.gdnode.pool.Endpoint;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.PoolTopology;
+import io.gdnode.pool.PoolType;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
@@ -18,7 +23,7 @@ final class PoolKey {
 
 	private final PoolType type;
 
-	private final String endpoint;
+	private final Endpoint endpoint;
 
 	private final int database;
 
@@ -42,7 +47,7 @@ final class PoolKey {
 		RedisURI uri = definition.uri();
 		this.role = definition.role();
 		this.type = definition.type();
-		this.endpoint = endpoint(uri);
+		this.endpoint = definition.endpoint();
 		this.database = uri.getDatabase();
 		RedisCredentials credentials = definition.credentials();
 		this.username = credentials.getUsername();
@@ -67,13 +72,6 @@ final class PoolKey {
 	 */
 	static PoolKey exclusive(PoolDefinition definition, ClientResources resources) {
 		return new PoolKey(definition, resources, new Object());
-	}
-
-	/**
-	 * Return {@code host:port/database}, with no credentials, for statistics and logs.
-	 */
-	static String endpoint(RedisURI uri) {
-		return uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
 	}
 
 	@Override
@@ -101,13 +99,7 @@ final class PoolKey {
 	 * Return where the pool connects, as a URL with the user but never the password.
 	 */
 	String location() {
-		String user = (this.username != null) ? this.username + "@" : "";
-		return switch (this.topology.kind()) {
-			case SENTINEL -> (this.ssl ? "rediss-sentinel://" : "redis-sentinel://") + user
-					+ String.join(",", this.topology.nodes()) + "/" + this.database + "#" + this.topology.master();
-			case CLUSTER -> (this.ssl ? "rediss://" : "redis://") + user + String.join(",", this.topology.nodes());
-			default -> (this.ssl ? "rediss://" : "redis://") + user + this.endpoint;
-		};
+		return this.endpoint.url();
 	}
 
 	@Override

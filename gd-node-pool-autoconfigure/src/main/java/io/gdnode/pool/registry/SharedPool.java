@@ -7,6 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.gdnode.pool.PoolClosedException;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolExhaustedException;
+import io.gdnode.pool.PoolInUseException;
+import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.PoolTopology;
+import io.gdnode.pool.PoolType;
+import io.gdnode.pool.connect.ByteBufferCodec;
+import io.gdnode.pool.connect.ConnectFailure;
+import io.gdnode.pool.connect.ConnectionOpener;
+import io.gdnode.pool.connect.LettuceOptions;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
@@ -63,8 +74,8 @@ public final class SharedPool {
 		this.uri = connectionUri(definition.uri(), name);
 		this.leakDetector = new LeakDetector(name, leakThreshold, resources.timer(), this.counters);
 		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
-		this.resources = definition.connection().resourcesFor(resources);
-		this.clientOptions = definition.connection().clientOptions();
+		this.resources = LettuceOptions.resourcesFor(definition.connection(), resources);
+		this.clientOptions = LettuceOptions.clientOptions(definition.connection());
 		this.opener = ConnectionOpener.create(definition, this.uri, name, key.location(), this.resources,
 				this.clientOptions);
 	}
@@ -302,7 +313,7 @@ public final class SharedPool {
 			generation = this.current;
 			if (generation == null || !generation.tryAcquire()) {
 				if (this.retired) {
-					throw new PoolClosedException(this.name, PoolKey.endpoint(this.definition.uri()), null);
+					throw new PoolClosedException(this.name, this.definition.endpoint().address(), null);
 				}
 				generation = open();
 				generation.tryAcquire();

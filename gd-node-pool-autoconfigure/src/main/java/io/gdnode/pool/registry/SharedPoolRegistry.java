@@ -13,6 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.PoolType;
+import io.gdnode.pool.RegistryStats;
 import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -115,7 +119,7 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 		SharedPool pool;
 		synchronized (jvmPools) {
 			pool = jvmPools.computeIfAbsent(key, (newKey) -> new SharedPool(newKey, definition,
-					definition.baseName(), this.resources, this.leakDetectionThreshold));
+					baseName(definition), this.resources, this.leakDetectionThreshold));
 			pool.attach();
 		}
 		if (this.attached.merge(pool, 1, Integer::sum) == 1) {
@@ -123,6 +127,15 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 			this.listeners.forEach((listener) -> listener.poolAttached(name, pool));
 		}
 		return pool;
+	}
+
+	/**
+	 * Return the name a pool is reported under, before any disambiguation.
+	 * @return {@code master}, {@code master-reactive}, {@code async}, ...
+	 */
+	private static String baseName(PoolDefinition definition) {
+		return (definition.type() != PoolType.REACTIVE) ? definition.role().id()
+				: definition.role().id() + "-" + definition.type().id();
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.gdnode.pool.connect.SessionTracker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisChannelWriter;
@@ -113,7 +114,7 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 				this.block = null;
 				answerOk(command);
 			}
-			else if (SessionCommand.of(command).changesSession()) {
+			else if (SessionTracker.changesSession(command)) {
 				moveBlockToDedicated();
 				return dedicatedWriter().write(command);
 			}

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
-import io.gdnode.pool.connection.AsyncRedisPool;
+import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;

@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.gdnode.pool.connection.AsyncRedisPool;
+import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.ClientOptions;

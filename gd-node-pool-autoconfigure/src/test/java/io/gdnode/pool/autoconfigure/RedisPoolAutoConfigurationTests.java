@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.gdnode.pool.connection.AsyncRedisPool;
-import io.gdnode.pool.connection.RoleConnectionFactory;
+import io.gdnode.pool.client.AsyncRedisPool;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.resource.ClientResources;

@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.gdnode.pool.connection.RoleConnectionFactory;
 import com.jayway.jsonpath.JsonPath;
-import io.gdnode.pool.registry.PoolDefinition;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,7 +127,7 @@ class RedisPoolPropertiesTests {
 	void slaveAndAsyncFallBackToMasterAndLocalToLoopback() {
 		this.contextRunner.withPropertyValues("redis.master.url=redis://writer:7000/1").run((context) -> {
 			assertThat(definition(context, "slaveRedisConnectionFactory").uri().getHost()).isEqualTo("writer");
-			assertThat(context.getBean(io.gdnode.pool.connection.AsyncRedisPool.class).getPool().getDefinition().uri()
+			assertThat(context.getBean(io.gdnode.pool.client.AsyncRedisPool.class).getPool().getDefinition().uri()
 				.getHost()).isEqualTo("writer");
 			assertThat(definition(context, "localRedisConnectionFactory").uri().getHost()).isEqualTo("localhost");
 			assertThat(definition(context, "localRedisConnectionFactory").uri().getPort()).isEqualTo(6379);

@@ -3,7 +3,7 @@ package io.gdnode.pool.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.gdnode.pool.connection.RoleConnectionFactory;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

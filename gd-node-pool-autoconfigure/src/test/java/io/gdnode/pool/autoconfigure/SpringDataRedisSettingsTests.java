@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.gdnode.pool.connection.AsyncRedisPool;
-import io.gdnode.pool.connection.RoleConnectionFactory;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.client.AsyncRedisPool;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisCluster;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.PoolDefinition;
-import io.gdnode.pool.registry.PoolStats;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -16,6 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.gdnode.pool.ConnectionSettings;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolExhaustedException;
+import io.gdnode.pool.PoolInUseException;
+import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.PoolType;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;

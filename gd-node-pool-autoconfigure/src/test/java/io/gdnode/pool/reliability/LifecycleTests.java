@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
-import io.gdnode.pool.connection.AsyncRedisPool;
-import io.gdnode.pool.connection.RoleConnectionFactory;
+import io.gdnode.pool.client.AsyncRedisPool;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.PoolClosedException;
 import io.gdnode.pool.registry.SharedPool;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;

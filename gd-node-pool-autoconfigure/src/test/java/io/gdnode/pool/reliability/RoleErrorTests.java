@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.gdnode.pool.actuate.RedisPoolsEndpoint;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
-import io.gdnode.pool.connection.RoleConnectionFactory;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
-import io.gdnode.pool.connection.AsyncRedisPool;
+import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import org.junit.jupiter.api.Test;

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.gdnode.pool.PoolNode;
+import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsHealthContributorAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
-import io.gdnode.pool.connection.RoleConnectionFactory;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.PoolNode;
-import io.gdnode.pool.registry.PoolStats;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.micrometer.core.instrument.MeterRegistry;

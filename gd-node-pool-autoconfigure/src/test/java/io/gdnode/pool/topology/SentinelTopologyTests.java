@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.gdnode.pool.PoolNode;
+import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.PoolNode;
-import io.gdnode.pool.registry.PoolStats;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.junit.jupiter.api.AfterEach;

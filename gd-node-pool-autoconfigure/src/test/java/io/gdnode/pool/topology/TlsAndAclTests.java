@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.PoolStats;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.lettuce.core.resource.ClientResources;
 
 import org.springframework.context.support.GenericApplicationContext;

@@ -1,6 +1,6 @@
 package io.gdnode.pool.benchmarks;
 
-import io.gdnode.pool.registry.PoolRole;
+import io.gdnode.pool.PoolRole;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 

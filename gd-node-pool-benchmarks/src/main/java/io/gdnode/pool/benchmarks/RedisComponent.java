@@ -2,7 +2,7 @@ package io.gdnode.pool.benchmarks;
 
 import java.util.List;
 
-import io.gdnode.pool.registry.PoolRole;
+import io.gdnode.pool.PoolRole;
 
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;

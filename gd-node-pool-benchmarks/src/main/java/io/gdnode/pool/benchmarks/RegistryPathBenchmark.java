@@ -3,12 +3,12 @@ package io.gdnode.pool.benchmarks;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.gdnode.pool.ConnectionSettings;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.PoolType;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.ConnectionSettings;
-import io.gdnode.pool.registry.PoolDefinition;
 import io.gdnode.pool.registry.PoolLease;
-import io.gdnode.pool.registry.PoolRole;
-import io.gdnode.pool.registry.PoolType;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;

@@ -8,6 +8,8 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import io.gdnode.pool.client.RoleConnectionFactory;
+
 /**
  * Writes {@code docs/benchmarks.md} from the measurements of one run: every number in it comes
  * from {@link Measurements}, none is typed by hand.

@@ -3,8 +3,8 @@ package io.gdnode.pool.benchmarks;
 import java.util.EnumMap;
 import java.util.Map;
 
-import io.gdnode.pool.connection.RoleConnectionFactory;
-import io.gdnode.pool.registry.PoolRole;
+import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 
 import org.springframework.beans.factory.DisposableBean;

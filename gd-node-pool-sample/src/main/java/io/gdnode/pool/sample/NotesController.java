@@ -3,7 +3,7 @@ package io.gdnode.pool.sample;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.gdnode.pool.connection.AsyncRedisPool;
+import io.gdnode.pool.client.AsyncRedisPool;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Qualifier;

@@ -1,0 +1,99 @@
+package io.gdnode.pool.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * The async pool: non-blocking Redis commands on pooled connections that the registry opens on
+ * first use, keeps at the configured minimum while in use, and closes when idle.
+ */
+public class AsyncRedisPool implements DisposableBean {
+
+	private final SharedPoolRegistry registry;
+
+	private final SharedPool pool;
+
+	private final AtomicBoolean detached = new AtomicBoolean();
+
+	/**
+	 * Create an async pool client attached to the registry's pool for the given definition.
+	 * @param registry the registry that owns the pool
+	 * @param definition the pool's definition, of type {@code async}
+	 */
+	public AsyncRedisPool(SharedPoolRegistry registry, PoolDefinition definition) {
+		this.registry = registry;
+		this.pool = registry.attach(definition);
+	}
+
+	/**
+	 * Run commands on a pooled connection, which goes back to the pool when the returned stage
+	 * completes. Never blocks: a full pool makes the result wait at most the pool's wait timeout.
+	 * @param <T> the result type
+	 * @param commands the commands to run, returning the stage that completes when they are done
+	 * @return the result
+	 */
+	public <T> CompletableFuture<T> execute(Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> {
+			if (!(c instanceof StatefulRedisConnection<String, String> redis)) {
+				throw new UnsupportedOperationException("The async pool '" + this.pool.getName()
+						+ "' talks to a Redis Cluster: use executeOnAnyTopology(...)");
+			}
+			return commands.apply(redis.async());
+		}));
+	}
+
+	/**
+	 * Like {@link #execute}, with the commands every topology offers, a Redis Cluster included
+	 * (where {@link #execute} fails): on a cluster each command goes to the node that holds its key.
+	 * @param <T> the result type
+	 * @param commands the commands to run, returning the stage that completes when they are done
+	 * @return the result
+	 */
+	public <T> CompletableFuture<T> executeOnAnyTopology(
+			Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> commands.apply(
+				(c instanceof StatefulRedisConnection<String, String> redis) ? redis.async()
+						: ((StatefulRedisClusterConnection<String, String>) c).async())));
+	}
+
+	private <T> CompletableFuture<T> run(StatefulConnection<String, String> connection,
+			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands) {
+		CompletableFuture<T> result;
+		try {
+			result = commands.apply(connection).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			result = CompletableFuture.failedFuture(ex);
+		}
+		return result.whenComplete((value, ex) -> this.pool.releaseAsync(connection));
+	}
+
+	/**
+	 * Return the pool behind this client.
+	 * @return the async pool
+	 */
+	public SharedPool getPool() {
+		return this.pool;
+	}
+
+	@Override
+	public void destroy() {
+		if (this.detached.compareAndSet(false, true)) {
+			this.registry.detach(this.pool);
+		}
+	}
+
+}

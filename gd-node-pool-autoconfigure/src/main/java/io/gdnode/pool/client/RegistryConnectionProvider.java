@@ -1,0 +1,67 @@
+package io.gdnode.pool.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+import io.gdnode.pool.registry.SharedPool;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.concurrent.FastThreadLocalThread;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvider;
+
+/**
+ * Hands Spring Data Redis dedicated connections borrowed from a registry pool, and subscription
+ * connections opened for the subscription alone.
+ */
+final class RegistryConnectionProvider implements LettuceConnectionProvider {
+
+	private final SharedPool pool;
+
+	private final Executor blockingExecutor;
+
+	RegistryConnectionProvider(SharedPool pool, Executor blockingExecutor) {
+		this.pool = pool;
+		this.blockingExecutor = blockingExecutor;
+	}
+
+	@Override
+	public <T extends StatefulConnection<?, ?>> T getConnection(Class<T> connectionType) {
+		if (StatefulRedisPubSubConnection.class.isAssignableFrom(connectionType)) {
+			return connectionType.cast(this.pool.connectPubSub());
+		}
+		return connectionType.cast(this.pool.borrow());
+	}
+
+	@Override
+	public <T extends StatefulConnection<?, ?>> CompletionStage<T> getConnectionAsync(Class<T> connectionType) {
+		// Borrowing may block (connecting, or waiting on a full pool): never on an event loop thread.
+		if (Thread.currentThread() instanceof FastThreadLocalThread) {
+			return CompletableFuture.supplyAsync(() -> getConnection(connectionType), this.blockingExecutor);
+		}
+		try {
+			return CompletableFuture.completedFuture(getConnection(connectionType));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	@Override
+	public void release(StatefulConnection<?, ?> connection) {
+		if (connection instanceof StatefulRedisPubSubConnection) {
+			connection.close();
+		}
+		else {
+			this.pool.giveBack(connection);
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> releaseAsync(StatefulConnection<?, ?> connection) {
+		release(connection);
+		return CompletableFuture.completedFuture(null);
+	}
+
+}

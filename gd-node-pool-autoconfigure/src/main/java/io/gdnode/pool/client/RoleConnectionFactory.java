@@ -1,0 +1,312 @@
+package io.gdnode.pool.client;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolTopology;
+import io.gdnode.pool.PoolType;
+import io.gdnode.pool.SharedConnectionStateException;
+import io.gdnode.pool.connect.SessionTracker;
+import io.gdnode.pool.registry.PoolLease;
+import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.output.CommandOutput;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.data.redis.connection.ClusterCommandExecutor;
+import org.springframework.data.redis.connection.ClusterTopologyProvider;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClusterConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvider;
+
+/**
+ * A {@link LettuceConnectionFactory} for one role whose connections all come from pools of the
+ * {@link SharedPoolRegistry}: plain commands run on the pool's shared, multiplexed connection,
+ * while transactions, blocking commands and every reactive operation borrow a dedicated pooled
+ * connection. The factory itself opens nothing, so it stays valid while the registry closes idle
+ * pools and opens them again.
+ */
+public class RoleConnectionFactory extends LettuceConnectionFactory {
+
+	private final SharedPoolRegistry registry;
+
+	private final SharedPool syncPool;
+
+	private final SharedPool reactivePool;
+
+	private final AtomicBoolean detached = new AtomicBoolean();
+
+	private final PoolExceptionTranslator exceptionTranslator;
+
+	private LettuceConnection.PipeliningFlushPolicy pipeliningFlushPolicy = LettuceConnection.PipeliningFlushPolicy
+		.flushEachCommand();
+
+	/**
+	 * Create a factory attached to the registry's pools for the given definition.
+	 * @param registry the registry that owns the pools
+	 * @param definition the sync pool's definition; the reactive pool uses the same with type {@code reactive}
+	 */
+	public RoleConnectionFactory(SharedPoolRegistry registry, PoolDefinition definition) {
+		super(configuration(definition), LettuceClientConfiguration.builder()
+			.clientResources(registry.getClientResources())
+			.commandTimeout(definition.uri().getTimeout())
+			.build());
+		// Connection sharing is done by the registry's pool, with a lease per use; reactive
+		// operations then borrow a pooled connection each instead of sharing an unleased one.
+		setShareNativeConnection(false);
+		this.registry = registry;
+		this.syncPool = registry.attach(definition);
+		this.reactivePool = registry.attach(definition.withType(PoolType.REACTIVE));
+		this.exceptionTranslator = new PoolExceptionTranslator(this.syncPool);
+	}
+
+	/**
+	 * Return what Spring Data Redis is told about the servers. Connections come from the registry
+	 * whatever it says; a cluster configuration makes Spring Data Redis hand out cluster
+	 * connections, and its own cluster client serves only commands that span nodes (KEYS, FLUSHALL, ...).
+	 */
+	private static RedisConfiguration configuration(PoolDefinition definition) {
+		if (definition.topology().kind() != PoolTopology.Kind.CLUSTER) {
+			return standalone(definition);
+		}
+		RedisClusterConfiguration configuration = new RedisClusterConfiguration(definition.topology().nodes());
+		return withCredentials(configuration, definition);
+	}
+
+	private static RedisStandaloneConfiguration standalone(PoolDefinition definition) {
+		RedisURI uri = definition.uri();
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(uri.getHost(), uri.getPort());
+		configuration.setDatabase(uri.getDatabase());
+		return withCredentials(configuration, definition);
+	}
+
+	private static <C extends RedisConfiguration.WithAuthentication> C withCredentials(C configuration,
+			PoolDefinition definition) {
+		RedisCredentials credentials = definition.credentials();
+		configuration.setUsername(credentials.getUsername());
+		configuration.setPassword(RedisPassword.of(credentials.getPassword()));
+		return configuration;
+	}
+
+	/**
+	 * Return the pool behind blocking connections.
+	 * @return the sync pool
+	 */
+	public SharedPool getSyncPool() {
+		return this.syncPool;
+	}
+
+	/**
+	 * Return the pool behind reactive connections.
+	 * @return the reactive pool
+	 */
+	public SharedPool getReactivePool() {
+		return this.reactivePool;
+	}
+
+	@Override
+	protected LettuceConnectionProvider doCreateConnectionProvider(AbstractRedisClient client, RedisCodec<?, ?> codec) {
+		return new RegistryConnectionProvider((codec instanceof ByteArrayCodec) ? this.syncPool : this.reactivePool,
+				this.registry.getClientResources().eventExecutorGroup());
+	}
+
+	@Override
+	public void setPipeliningFlushPolicy(LettuceConnection.PipeliningFlushPolicy pipeliningFlushPolicy) {
+		super.setPipeliningFlushPolicy(pipeliningFlushPolicy);
+		this.pipeliningFlushPolicy = pipeliningFlushPolicy;
+	}
+
+	@Override
+	protected LettuceConnection doCreateLettuceConnection(StatefulRedisConnection<byte[], byte[]> sharedConnection,
+			LettuceConnectionProvider connectionProvider, long timeout, int database) {
+		// Lettuce times every command (a blocking one by its block time plus the command timeout),
+		// so Spring Data Redis's own wait must not cut a BLPOP short at the command timeout.
+		LettuceConnection connection = leased((lease) -> new LeasedConnection(lease, this.syncPool,
+				connectionProvider, Long.MAX_VALUE, database, this.exceptionTranslator));
+		connection.setPipeliningFlushPolicy(this.pipeliningFlushPolicy);
+		return connection;
+	}
+
+	/**
+	 * Create a connection on a new lease of the sync pool, giving the lease back if that fails.
+	 */
+	private <C> C leased(Function<PoolLease, C> connection) {
+		PoolLease lease = this.syncPool.lease();
+		try {
+			return connection.apply(lease);
+		}
+		catch (RuntimeException ex) {
+			lease.close();
+			DataAccessException translated = translateExceptionIfPossible(ex);
+			throw (translated != null) ? translated : ex;
+		}
+	}
+
+	/**
+	 * Close a leased connection, then give its lease back whatever happened.
+	 */
+	private static void closeThenRelease(Runnable close, PoolLease lease) {
+		try {
+			close.run();
+		}
+		finally {
+			lease.close();
+		}
+	}
+
+	/**
+	 * Translate as Spring Data Redis does, into a message that names the pool and its endpoint.
+	 */
+	@Override
+	public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+		return this.exceptionTranslator.translate(super.translateExceptionIfPossible(ex));
+	}
+
+	@Override
+	protected LettuceClusterConnection doCreateLettuceClusterConnection(
+			StatefulRedisClusterConnection<byte[], byte[]> sharedConnection, LettuceConnectionProvider connectionProvider,
+			ClusterTopologyProvider topologyProvider, ClusterCommandExecutor clusterCommandExecutor,
+			Duration commandTimeout) {
+		return leased((lease) -> new LeasedClusterConnection(lease, connectionProvider, topologyProvider,
+				clusterCommandExecutor, commandTimeout, this.exceptionTranslator));
+	}
+
+	@Override
+	public void destroy() {
+		super.destroy();
+		if (this.detached.compareAndSet(false, true)) {
+			this.registry.detach(this.syncPool);
+			this.registry.detach(this.reactivePool);
+		}
+	}
+
+	/**
+	 * A connection that holds a lease on the sync pool from creation to close, so the pool's
+	 * shared connection cannot be closed under it, and whose errors name the pool and endpoint.
+	 * A transaction that is the first to need a connection of its own gets the pool's
+	 * {@linkplain SharedPool#transactionConnection() transaction connection} instead of a dedicated one.
+	 */
+	private static final class LeasedConnection extends LettuceConnection {
+
+		private final PoolLease lease;
+
+		private final SharedPool pool;
+
+		private final PoolExceptionTranslator exceptionTranslator;
+
+		private boolean startingTransaction;
+
+		LeasedConnection(PoolLease lease, SharedPool pool, LettuceConnectionProvider connectionProvider, long timeout,
+				int database, PoolExceptionTranslator exceptionTranslator) {
+			super(lease.<StatefulRedisConnection<byte[], byte[]>>sharedConnection(), connectionProvider, timeout,
+					database);
+			this.lease = lease;
+			this.pool = pool;
+			this.exceptionTranslator = exceptionTranslator;
+		}
+
+		@Override
+		public void multi() {
+			this.startingTransaction = true;
+			try {
+				super.multi();
+			}
+			finally {
+				this.startingTransaction = false;
+			}
+		}
+
+		@Override
+		protected StatefulConnection<byte[], byte[]> doGetAsyncDedicatedConnection() {
+			return this.startingTransaction ? this.pool.transactionConnection() : super.doGetAsyncDedicatedConnection();
+		}
+
+		@Override
+		public Object execute(String command, CommandOutput commandOutputTypeHint, byte[]... args) {
+			refuseSessionChangeOnSharedConnection(this, this.exceptionTranslator, command, args);
+			return super.execute(command, commandOutputTypeHint, args);
+		}
+
+		@Override
+		protected DataAccessException convertLettuceAccessException(Exception cause) {
+			return this.exceptionTranslator.translate(super.convertLettuceAccessException(cause));
+		}
+
+		@Override
+		public void close() {
+			closeThenRelease(super::close, this.lease);
+		}
+
+	}
+
+	/**
+	 * Refuse a raw command that would change the session of the shared connection, where it runs
+	 * outside a pipeline or transaction, as Spring Data Redis refuses {@code select()} there.
+	 */
+	private static void refuseSessionChangeOnSharedConnection(LettuceConnection connection,
+			PoolExceptionTranslator exceptionTranslator, String command, byte[][] args) {
+		if (!connection.isQueueing() && !connection.isPipelined()) {
+			try {
+				SessionTracker.refuseSessionChange(command, args);
+			}
+			catch (SharedConnectionStateException ex) {
+				throw exceptionTranslator.translate(new InvalidDataAccessApiUsageException(ex.getMessage(), ex));
+			}
+		}
+	}
+
+	/**
+	 * A cluster connection that holds a lease on the sync pool from creation to close, and whose
+	 * errors name the pool and endpoint.
+	 */
+	private static final class LeasedClusterConnection extends LettuceClusterConnection {
+
+		private final PoolLease lease;
+
+		private final PoolExceptionTranslator exceptionTranslator;
+
+		LeasedClusterConnection(PoolLease lease, LettuceConnectionProvider connectionProvider,
+				ClusterTopologyProvider topologyProvider, ClusterCommandExecutor executor, Duration timeout,
+				PoolExceptionTranslator exceptionTranslator) {
+			super(lease.<StatefulRedisClusterConnection<byte[], byte[]>>sharedConnection(), connectionProvider,
+					topologyProvider, executor, timeout);
+			this.lease = lease;
+			this.exceptionTranslator = exceptionTranslator;
+		}
+
+		@Override
+		public Object execute(String command, byte[]... args) {
+			refuseSessionChangeOnSharedConnection(this, this.exceptionTranslator, command, args);
+			return super.execute(command, args);
+		}
+
+		@Override
+		protected DataAccessException convertLettuceAccessException(Exception cause) {
+			return this.exceptionTranslator.translate(super.convertLettuceAccessException(cause));
+		}
+
+		@Override
+		public void close() {
+			closeThenRelease(super::close, this.lease);
+		}
+
+	}
+
+}

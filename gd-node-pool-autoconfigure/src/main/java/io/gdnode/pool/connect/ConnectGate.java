@@ -1,0 +1,95 @@
+package io.gdnode.pool.connect;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.resource.Delay;
+
+/**
+ * Every new connection of one pool goes through here. After a failed attempt the pool does not try
+ * again until a backoff has passed (doubling up to the reconnect cap, reset by a success), and then
+ * lets one caller alone try; callers in between get the last failure at once. That bounds the
+ * attempts per second a pool makes against a Redis that refuses them (down, out of clients, wrong
+ * password), however many callers ask.
+ */
+final class ConnectGate {
+
+	private final Delay backoff;
+
+	private int failures;
+
+	private long retryAtNanos;
+
+	private RuntimeException lastFailure;
+
+	/** Whether the one attempt allowed after a backoff is under way. */
+	private boolean probing;
+
+	ConnectGate(Delay backoff) {
+		this.backoff = backoff;
+	}
+
+	/**
+	 * Connect unless the backoff holds the pool back.
+	 * @param connector opens a connection; its failures already say which pool and why
+	 * @return the connection, or the failure of this attempt or of the last one
+	 */
+	<C> CompletableFuture<C> connect(Supplier<CompletableFuture<C>> connector) {
+		try {
+			checkOpen();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<C> connecting;
+		try {
+			connecting = connector.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(failed(ex));
+		}
+		return connecting.handle((connection, ex) -> {
+			if (ex != null) {
+				throw failed(ex);
+			}
+			succeeded();
+			return connection;
+		});
+	}
+
+	private synchronized void checkOpen() {
+		if (this.failures == 0) {
+			return;
+		}
+		long wait = this.retryAtNanos - System.nanoTime();
+		if (wait > 0) {
+			throw new RedisConnectionException(this.lastFailure.getMessage() + " (not retried for another "
+					+ Duration.ofNanos(wait).toMillis() + " ms)", this.lastFailure);
+		}
+		// Many callers arriving once the backoff has passed would otherwise all try at once.
+		if (this.probing) {
+			throw new RedisConnectionException(this.lastFailure.getMessage() + " (a new attempt is under way)",
+					this.lastFailure);
+		}
+		this.probing = true;
+	}
+
+	private synchronized void succeeded() {
+		this.failures = 0;
+		this.lastFailure = null;
+		this.probing = false;
+	}
+
+	private synchronized RuntimeException failed(Throwable ex) {
+		Throwable cause = ConnectFailure.unwrap(ex);
+		this.probing = false;
+		this.failures++;
+		this.retryAtNanos = System.nanoTime() + this.backoff.createDelay(this.failures).toNanos();
+		this.lastFailure = (cause instanceof RuntimeException runtime) ? runtime
+				: new RedisConnectionException(String.valueOf(cause.getMessage()), cause);
+		return this.lastFailure;
+	}
+
+}

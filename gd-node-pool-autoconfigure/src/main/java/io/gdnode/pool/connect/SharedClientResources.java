@@ -1,0 +1,135 @@
+package io.gdnode.pool.connect;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.FactoryBean;
+
+/**
+ * One set of Lettuce event loops for the whole JVM, counted by reference: every application
+ * context gets the same {@link ClientResources}, so pools shared between contexts keep working
+ * when one of them closes, and the last context to close shuts the event loops down.
+ * <p>
+ * A context with builder customizers (Spring Boot's {@code ClientResourcesBuilderCustomizer}
+ * beans, which carry its command tracing and metrics) gets resources of its own on those same
+ * event loops instead: one context's observations must not record another context's commands.
+ * Its pools are then shared within the context only.
+ */
+public final class SharedClientResources implements FactoryBean<ClientResources>, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(SharedClientResources.class);
+
+	private static final long SHUTDOWN_SECONDS = 5;
+
+	private static ClientResources instance;
+
+	private static int references;
+
+	private final Supplier<List<Consumer<DefaultClientResources.Builder>>> customizers;
+
+	private ClientResources acquired;
+
+	/** Resources built for this context alone, on the shared event loops, or {@code null}. */
+	private ClientResources own;
+
+	/**
+	 * Create a handle on the JVM's event loops, with no customizers.
+	 */
+	public SharedClientResources() {
+		this(List::of);
+	}
+
+	/**
+	 * Create a handle on the JVM's event loops.
+	 * @param customizers the customizers of this context, in order, asked for when the resources
+	 * are first needed; when there are any, they get a builder that already holds the shared
+	 * event loops, executor and timer, just before {@code build()}
+	 */
+	public SharedClientResources(Supplier<List<Consumer<DefaultClientResources.Builder>>> customizers) {
+		this.customizers = customizers;
+	}
+
+	@Override
+	public synchronized ClientResources getObject() {
+		if (this.acquired == null) {
+			ClientResources shared = acquire();
+			try {
+				this.own = customized(shared, this.customizers.get());
+			}
+			catch (RuntimeException ex) {
+				release();
+				throw ex;
+			}
+			this.acquired = (this.own != null) ? this.own : shared;
+		}
+		return this.acquired;
+	}
+
+	private static ClientResources customized(ClientResources shared,
+			List<Consumer<DefaultClientResources.Builder>> customizers) {
+		if (customizers.isEmpty()) {
+			return null;
+		}
+		// Supplied, these stay running when the context's own resources shut down.
+		DefaultClientResources.Builder builder = DefaultClientResources.builder()
+			.eventLoopGroupProvider(shared.eventLoopGroupProvider())
+			.eventExecutorGroup(shared.eventExecutorGroup())
+			.timer(shared.timer());
+		customizers.forEach((customizer) -> customizer.accept(builder));
+		return builder.build();
+	}
+
+	@Override
+	public Class<?> getObjectType() {
+		return ClientResources.class;
+	}
+
+	@Override
+	public synchronized void destroy() {
+		if (this.acquired != null) {
+			this.acquired = null;
+			if (this.own != null) {
+				shutDown(this.own);
+				this.own = null;
+			}
+			release();
+		}
+	}
+
+	private static synchronized ClientResources acquire() {
+		if (references++ == 0) {
+			instance = DefaultClientResources.create();
+		}
+		return instance;
+	}
+
+	private static synchronized void release() {
+		if (--references > 0) {
+			return;
+		}
+		try {
+			shutDown(instance);
+		}
+		finally {
+			instance = null;
+		}
+	}
+
+	private static void shutDown(ClientResources resources) {
+		try {
+			resources.shutdown(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS).get(SHUTDOWN_SECONDS * 2, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			logger.warn("Lettuce client resources did not shut down within " + SHUTDOWN_SECONDS + "s", ex);
+		}
+	}
+
+}
