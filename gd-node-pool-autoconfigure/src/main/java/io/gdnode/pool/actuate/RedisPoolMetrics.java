@@ -7,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.registry.PoolListener;
-import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -35,7 +35,7 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 
 	private final SharedPoolRegistry registry;
 
-	private final Map<SharedPool, List<Meter>> meters = new ConcurrentHashMap<>();
+	private final Map<PoolView, List<Meter>> meters = new ConcurrentHashMap<>();
 
 	private volatile MeterRegistry meterRegistry;
 
@@ -53,7 +53,7 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 	}
 
 	@Override
-	public void poolAttached(String name, SharedPool pool) {
+	public void poolAttached(String name, PoolView pool) {
 		MeterRegistry meterRegistry = this.meterRegistry;
 		Tags tags = Tags.of("pool", name, "role", pool.getDefinition().role().id(), "type",
 				pool.getDefinition().type().id());
@@ -78,7 +78,7 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 				counter(meterRegistry, PREFIX + ".leaked", "Connections reported by leak detection", pool, tags,
 						PoolStats::leaked),
 				FunctionTimer
-					.builder(PREFIX + ".acquire", pool, (p) -> p.stats().borrowed(), (p) -> p.stats().acquireMillis(),
+					.builder(PREFIX + ".acquire", pool, (p) -> p.getStats().borrowed(), (p) -> p.getStats().acquireMillis(),
 							TimeUnit.MILLISECONDS)
 					.description("Time callers waited for a dedicated connection")
 					.tags(tags)
@@ -89,12 +89,12 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 	 * Add a gauge per role of the servers the pool talks to: how many masters, replicas,
 	 * sentinels, ... it knows now, tagged with the pool's topology.
 	 */
-	private static List<Meter> withNodes(MeterRegistry registry, SharedPool pool, Tags tags, List<Meter> meters) {
+	private static List<Meter> withNodes(MeterRegistry registry, PoolView pool, Tags tags, List<Meter> meters) {
 		List<Meter> all = new ArrayList<>(meters);
 		PoolTopology.Kind kind = pool.getDefinition().topology().kind();
 		Tags topology = tags.and("topology", kind.id());
 		for (String nodeRole : nodeRoles(kind)) {
-			all.add(Gauge.builder(NODES, pool, (p) -> p.stats().nodes().stream()
+			all.add(Gauge.builder(NODES, pool, (p) -> p.getStats().nodes().stream()
 					.filter((node) -> node.role().equals(nodeRole)).count())
 				.description("Redis servers the pool talks to, by their role")
 				.tags(topology.and("node_role", nodeRole))
@@ -114,25 +114,25 @@ public class RedisPoolMetrics implements MeterBinder, PoolListener {
 	}
 
 	@Override
-	public void poolDetached(String name, SharedPool pool) {
+	public void poolDetached(String name, PoolView pool) {
 		List<Meter> removed = this.meters.remove(pool);
 		if (removed != null) {
 			removed.forEach(this.meterRegistry::remove);
 		}
 	}
 
-	private static Meter gauge(MeterRegistry registry, String name, String description, SharedPool pool, Tags tags,
+	private static Meter gauge(MeterRegistry registry, String name, String description, PoolView pool, Tags tags,
 			ToDoubleFunction<PoolStats> value) {
-		return Gauge.builder(name, pool, (p) -> value.applyAsDouble(p.stats()))
+		return Gauge.builder(name, pool, (p) -> value.applyAsDouble(p.getStats()))
 			.description(description)
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);
 	}
 
-	private static Meter counter(MeterRegistry registry, String name, String description, SharedPool pool, Tags tags,
+	private static Meter counter(MeterRegistry registry, String name, String description, PoolView pool, Tags tags,
 			ToDoubleFunction<PoolStats> value) {
-		return FunctionCounter.builder(name, pool, (p) -> value.applyAsDouble(p.stats()))
+		return FunctionCounter.builder(name, pool, (p) -> value.applyAsDouble(p.getStats()))
 			.description(description)
 			.tags(tags)
 			.register(registry);

@@ -70,7 +70,7 @@ public class RedisPoolsEndpoint {
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> poolAction(@Selector String name, @Selector String action) {
-		SharedPool pool = this.registry.getOpenPool(name);
+		SharedPool<?> pool = this.registry.getOpenPool(name);
 		if (pool == null) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
@@ -79,7 +79,7 @@ public class RedisPoolsEndpoint {
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
 		int evicted = pool.evictIdleConnections();
-		return new WebEndpointResponse<>(new EvictionDescriptor(evicted, pool.stats()));
+		return new WebEndpointResponse<>(new EvictionDescriptor(evicted, pool.getStats()));
 	}
 
 	/**
@@ -90,7 +90,7 @@ public class RedisPoolsEndpoint {
 	 */
 	@DeleteOperation
 	public WebEndpointResponse<Object> close(@Selector String name) {
-		SharedPool pool = this.registry.getOpenPool(name);
+		SharedPool<?> pool = this.registry.getOpenPool(name);
 		if (pool == null) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}

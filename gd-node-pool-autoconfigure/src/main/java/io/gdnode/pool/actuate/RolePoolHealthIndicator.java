@@ -3,7 +3,7 @@ package io.gdnode.pool.actuate;
 import java.time.Duration;
 
 import io.gdnode.pool.PoolStats;
-import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.PoolView;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,13 +21,13 @@ public class RolePoolHealthIndicator implements HealthIndicator {
 	/** Status of an optional role that does not answer; not one the default aggregation counts. */
 	public static final Status DEGRADED = new Status("DEGRADED", "Unreachable, but not required");
 
-	private final SharedPool pool;
+	private final PoolView pool;
 
 	private final Duration timeout;
 
 	private final boolean required;
 
-	public RolePoolHealthIndicator(SharedPool pool, Duration timeout, boolean required) {
+	public RolePoolHealthIndicator(PoolView pool, Duration timeout, boolean required) {
 		this.pool = pool;
 		this.timeout = timeout;
 		this.required = required;
@@ -35,7 +35,7 @@ public class RolePoolHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		PoolStats stats = this.pool.stats();
+		PoolStats stats = this.pool.getStats();
 		Health.Builder builder = new Health.Builder().withDetail("pool", this.pool.getName())
 			.withDetail("endpoint", stats.endpoint())
 			.withDetail("topology", stats.topology())

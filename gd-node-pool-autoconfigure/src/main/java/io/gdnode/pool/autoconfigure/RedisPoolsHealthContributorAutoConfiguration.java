@@ -7,7 +7,7 @@ import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
-import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.PoolView;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,12 +40,12 @@ public final class RedisPoolsHealthContributorAutoConfiguration {
 	HealthContributor redisHealthContributor(ObjectProvider<RoleConnectionFactory> factories,
 			ObjectProvider<AsyncRedisPool> asyncPools, RedisPoolProperties properties) {
 		Map<String, HealthContributor> roles = new LinkedHashMap<>();
-		factories.orderedStream().forEach((factory) -> add(roles, factory.getSyncPool(), properties));
+		factories.orderedStream().forEach((factory) -> add(roles, factory.getPool(), properties));
 		asyncPools.orderedStream().forEach((async) -> add(roles, async.getPool(), properties));
 		return CompositeHealthContributor.fromMap(roles);
 	}
 
-	private static void add(Map<String, HealthContributor> roles, SharedPool pool, RedisPoolProperties properties) {
+	private static void add(Map<String, HealthContributor> roles, PoolView pool, RedisPoolProperties properties) {
 		PoolRole role = pool.getDefinition().role();
 		boolean required = properties.getHealth().getRequired().contains(role);
 		roles.putIfAbsent(role.id(), new RolePoolHealthIndicator(pool, properties.getHealth().getTimeout(), required));

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.gdnode.pool.PoolDefinition;
-import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.PoolView;
+import io.gdnode.pool.registry.AsyncPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -24,7 +25,7 @@ public class AsyncRedisPool implements DisposableBean {
 
 	private final SharedPoolRegistry registry;
 
-	private final SharedPool pool;
+	private final AsyncPool pool;
 
 	private final AtomicBoolean detached = new AtomicBoolean();
 
@@ -35,7 +36,7 @@ public class AsyncRedisPool implements DisposableBean {
 	 */
 	public AsyncRedisPool(SharedPoolRegistry registry, PoolDefinition definition) {
 		this.registry = registry;
-		this.pool = registry.attach(definition);
+		this.pool = registry.attachAsync(definition);
 	}
 
 	/**
@@ -82,10 +83,10 @@ public class AsyncRedisPool implements DisposableBean {
 	}
 
 	/**
-	 * Return the pool behind this client.
-	 * @return the async pool
+	 * Return what the application may see and do with the pool behind this client.
+	 * @return the async pool's view
 	 */
-	public SharedPool getPool() {
+	public PoolView getPool() {
 		return this.pool;
 	}
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.SharedConnectionStateException;
-import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.PoolView;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
@@ -25,9 +25,9 @@ final class PoolExceptionTranslator {
 	/** Lettuce's words for a command rejected while its connection is down. */
 	private static final String NOT_CONNECTED = "Currently not connected";
 
-	private final SharedPool pool;
+	private final PoolView pool;
 
-	PoolExceptionTranslator(SharedPool pool) {
+	PoolExceptionTranslator(PoolView pool) {
 		this.pool = pool;
 	}
 
@@ -74,7 +74,7 @@ final class PoolExceptionTranslator {
 	}
 
 	private String prefix() {
-		return "Redis pool '" + this.pool.getName() + "' (" + this.pool.getLocation() + ")";
+		return "Redis pool '" + this.pool.getName() + "' (" + this.pool.getEndpoint().url() + ")";
 	}
 
 	private String message(DataAccessException ex) {

@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
-import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.registry.BlockingPool;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -17,11 +17,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvid
  */
 final class RegistryConnectionProvider implements LettuceConnectionProvider {
 
-	private final SharedPool pool;
+	private final BlockingPool pool;
 
 	private final Executor blockingExecutor;
 
-	RegistryConnectionProvider(SharedPool pool, Executor blockingExecutor) {
+	RegistryConnectionProvider(BlockingPool pool, Executor blockingExecutor) {
 		this.pool = pool;
 		this.blockingExecutor = blockingExecutor;
 	}

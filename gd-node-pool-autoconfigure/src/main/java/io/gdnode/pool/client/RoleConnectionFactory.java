@@ -10,7 +10,8 @@ import io.gdnode.pool.PoolType;
 import io.gdnode.pool.SharedConnectionStateException;
 import io.gdnode.pool.connect.SessionTracker;
 import io.gdnode.pool.registry.PoolLease;
-import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.PoolView;
+import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisCredentials;
@@ -47,9 +48,9 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 	private final SharedPoolRegistry registry;
 
-	private final SharedPool syncPool;
+	private final BlockingPool syncPool;
 
-	private final SharedPool reactivePool;
+	private final BlockingPool reactivePool;
 
 	private final AtomicBoolean detached = new AtomicBoolean();
 
@@ -106,18 +107,18 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	}
 
 	/**
-	 * Return the pool behind blocking connections.
-	 * @return the sync pool
+	 * Return what the application may see and do with the pool behind blocking connections.
+	 * @return the view of the role's pool, for example {@code master}
 	 */
-	public SharedPool getSyncPool() {
+	public PoolView getPool() {
 		return this.syncPool;
 	}
 
 	/**
-	 * Return the pool behind reactive connections.
-	 * @return the reactive pool
+	 * Return what the application may see and do with the pool behind reactive connections.
+	 * @return the view of the role's reactive pool, for example {@code master-reactive}
 	 */
-	public SharedPool getReactivePool() {
+	public PoolView getReactivePool() {
 		return this.reactivePool;
 	}
 
@@ -201,19 +202,19 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	 * A connection that holds a lease on the sync pool from creation to close, so the pool's
 	 * shared connection cannot be closed under it, and whose errors name the pool and endpoint.
 	 * A transaction that is the first to need a connection of its own gets the pool's
-	 * {@linkplain SharedPool#transactionConnection() transaction connection} instead of a dedicated one.
+	 * {@linkplain BlockingPool#transactionConnection() transaction connection} instead of a dedicated one.
 	 */
 	private static final class LeasedConnection extends LettuceConnection {
 
 		private final PoolLease lease;
 
-		private final SharedPool pool;
+		private final BlockingPool pool;
 
 		private final PoolExceptionTranslator exceptionTranslator;
 
 		private boolean startingTransaction;
 
-		LeasedConnection(PoolLease lease, SharedPool pool, LettuceConnectionProvider connectionProvider, long timeout,
+		LeasedConnection(PoolLease lease, BlockingPool pool, LettuceConnectionProvider connectionProvider, long timeout,
 				int database, PoolExceptionTranslator exceptionTranslator) {
 			super(lease.<StatefulRedisConnection<byte[], byte[]>>sharedConnection(), connectionProvider, timeout,
 					database);

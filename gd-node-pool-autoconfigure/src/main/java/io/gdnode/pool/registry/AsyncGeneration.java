@@ -50,6 +50,12 @@ final class AsyncGeneration extends PoolGeneration {
 		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(opener, uri, counters), config);
 	}
 
+	@Override
+	StatefulConnection<?, ?> openSharedConnection() {
+		// Every connection of an async pool is acquired by one caller at a time.
+		return null;
+	}
+
 	CompletableFuture<StatefulConnection<String, String>> acquire() {
 		long start = System.nanoTime();
 		return this.pool.acquire().handle((connection, ex) -> {

@@ -7,8 +7,6 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.PoolDefinition;
@@ -43,7 +41,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
  * idle is found before the next caller needs it. Idle dedicated connections are checked the same
  * way when borrowed after an interval of rest.
  */
-final class BlockingGeneration extends PoolGeneration {
+final class BlockingGeneration extends PoolGeneration implements DedicatedConnections {
 
 	private static final Log logger = LogFactory.getLog(BlockingGeneration.class);
 
@@ -158,13 +156,13 @@ final class BlockingGeneration extends PoolGeneration {
 	 * Return a connection for transactions that holds a lease on this generation until closed.
 	 */
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	StatefulConnection<?, ?> transactionConnection(Supplier<StatefulConnection<?, ?>> borrow,
-			Consumer<StatefulConnection<?, ?>> giveBack, ClientResources resources, ClientOptions options) {
-		return TransactionConnection.create(this.lane, borrow, giveBack, this::release, resources, options,
+	StatefulConnection<?, ?> transactionConnection(ClientResources resources, ClientOptions options) {
+		return TransactionConnection.create(this.lane, this, this::release, resources, options,
 				(RedisCodec) this.codec, this.uri.getTimeout());
 	}
 
-	StatefulConnection<?, ?> borrow() {
+	@Override
+	public StatefulConnection<?, ?> borrow() {
 		long start = System.nanoTime();
 		StatefulConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
 		this.counters.acquired(start);
@@ -208,6 +206,13 @@ final class BlockingGeneration extends PoolGeneration {
 	 * session is unknown, or that cannot be tracked, is closed instead.
 	 * @param onReturned runs once the connection is back in the pool or closed
 	 */
+	@Override
+	public void giveBack(StatefulConnection<?, ?> connection) {
+		// The borrower holds its own lease on this generation: nothing to release here.
+		giveBack(connection, () -> {
+		});
+	}
+
 	void giveBack(StatefulConnection<?, ?> connection, Runnable onReturned) {
 		SessionTracker session = SessionTracker.of(connection);
 		SessionTracker.Leftover leftover = (this.pool == null || session == null || this.opener.broken(connection))
@@ -314,6 +319,7 @@ final class BlockingGeneration extends PoolGeneration {
 	/**
 	 * Return the shared connection if it is open, without opening it.
 	 */
+	@Override
 	StatefulConnection<?, ?> openSharedConnection() {
 		return this.shared;
 	}

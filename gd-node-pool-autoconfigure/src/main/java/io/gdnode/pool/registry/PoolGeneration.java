@@ -2,6 +2,8 @@ package io.gdnode.pool.registry;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.lettuce.core.api.StatefulConnection;
+
 /**
  * One open life of a {@link SharedPool}: created on first use, closed by the idle cleanup, and
  * followed by a new generation on the next use.
@@ -80,6 +82,11 @@ abstract class PoolGeneration {
 	final void reserve() {
 		this.leases.set(CLOSED);
 	}
+
+	/**
+	 * Return the shared connection if it is open, without opening it; {@code null} for kinds that have none.
+	 */
+	abstract StatefulConnection<?, ?> openSharedConnection();
 
 	abstract int active();
 

@@ -95,16 +95,10 @@ final class PoolKey {
 				System.identityHashCode(this.resources), System.identityHashCode(this.owner));
 	}
 
-	/**
-	 * Return where the pool connects, as a URL with the user but never the password.
-	 */
-	String location() {
-		return this.endpoint.url();
-	}
 
 	@Override
 	public String toString() {
-		return this.role.id() + "/" + this.type.id() + " " + location();
+		return this.role.id() + "/" + this.type.id() + " " + this.endpoint.url();
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.gdnode.pool.registry;
 
+import io.gdnode.pool.PoolView;
+
 /**
  * Told when a pool comes into and goes out of a {@link SharedPoolRegistry}, for example to
  * register and remove its meters.
@@ -11,13 +13,13 @@ public interface PoolListener {
 	 * @param name the name the registry reports the pool under
 	 * @param pool the pool
 	 */
-	void poolAttached(String name, SharedPool pool);
+	void poolAttached(String name, PoolView pool);
 
 	/**
 	 * The registry's last client of this pool detached.
 	 * @param name the name the registry reported the pool under
 	 * @param pool the pool
 	 */
-	void poolDetached(String name, SharedPool pool);
+	void poolDetached(String name, PoolView pool);
 
 }

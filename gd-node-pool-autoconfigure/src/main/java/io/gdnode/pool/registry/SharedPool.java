@@ -12,6 +12,7 @@ import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
 import io.gdnode.pool.PoolInUseException;
 import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.PoolType;
 import io.gdnode.pool.connect.ByteBufferCodec;
@@ -28,41 +29,43 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 
 /**
- * A pool shared by every client that asks for the same {@link PoolKey}. It opens nothing until
- * first use, closes when idle for the registry's timeout, opens again on the next use, and closes
- * for good when its last client detaches.
+ * A pool shared by every client that asks for the same {@link PoolKey}, of one of two kinds:
+ * {@link BlockingPool} (a shared connection plus dedicated ones lent to one caller at a time) or
+ * {@link AsyncPool} (connections acquired without blocking). It opens nothing until first use,
+ * closes when idle for the registry's timeout, opens again on the next use, and closes for good
+ * when its last client detaches.
  * <p>
- * Clients hold a lease for every use: a {@link PoolLease} around a span of shared-connection use,
- * or an implicit one from {@link #borrow()} or {@link #transactionConnection()} to
- * {@link #giveBack}. A pool with a lease is never closed by the idle cleanup.
+ * Clients hold a lease on the open {@link PoolGeneration} for every use; a pool with a lease is
+ * never closed by the idle cleanup.
+ * @param <G> the kind of generation the pool opens
  */
-public final class SharedPool {
+public abstract sealed class SharedPool<G extends PoolGeneration> implements PoolView permits BlockingPool, AsyncPool {
 
-	private final PoolKey key;
+	final PoolKey key;
 
-	private final PoolDefinition definition;
+	final PoolDefinition definition;
 
-	private final String name;
+	final String name;
 
-	private final ClientResources resources;
+	final ClientResources resources;
 
 	/** The options of every connection of the pool, the socketless transaction connections included. */
-	private final ClientOptions clientOptions;
+	final ClientOptions clientOptions;
 
-	private final ConnectionOpener opener;
+	final ConnectionOpener opener;
 
-	private final RedisURI uri;
+	final RedisURI uri;
 
-	private final PoolCounters counters = new PoolCounters();
+	final PoolCounters counters = new PoolCounters();
 
-	private final LeakDetector leakDetector;
+	final LeakDetector leakDetector;
 
 	/** Leak trackers of lent connections, only while leak detection is on. */
 	private final Map<StatefulConnection<?, ?>, LeakDetector.Tracker> lent = new ConcurrentHashMap<>();
 
 	private final AtomicInteger clients = new AtomicInteger();
 
-	private volatile PoolGeneration current;
+	private volatile G current;
 
 	private boolean retired;
 
@@ -76,7 +79,7 @@ public final class SharedPool {
 		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
 		this.resources = LettuceOptions.resourcesFor(definition.connection(), resources);
 		this.clientOptions = LettuceOptions.clientOptions(definition.connection());
-		this.opener = ConnectionOpener.create(definition, this.uri, name, key.location(), this.resources,
+		this.opener = ConnectionOpener.create(definition, this.uri, name, definition.endpoint().url(), this.resources,
 				this.clientOptions);
 	}
 
@@ -88,148 +91,39 @@ public final class SharedPool {
 		return RedisURI.builder(uri).withClientName(prefix + "-" + name).build();
 	}
 
-	/**
-	 * Return the name this pool is reported under.
-	 * @return the pool name, for example {@code master}
-	 */
+	@Override
 	public String getName() {
 		return this.name;
 	}
 
-	/**
-	 * Return where this pool connects, as a URL with the user but never the password.
-	 * @return for example {@code redis://reader@10.0.0.5:6379/0}
-	 */
-	public String getLocation() {
-		return this.key.location();
-	}
-
-	/**
-	 * Return what this pool was created from.
-	 * @return the definition of the first client
-	 */
+	@Override
 	public PoolDefinition getDefinition() {
 		return this.definition;
 	}
 
-	/**
-	 * Take a lease on the open generation, opening one if needed. The shared connection of the
-	 * lease may be used until the lease is closed.
-	 * @return the lease, to be closed after use
-	 */
-	public PoolLease lease() {
-		return new PoolLease((BlockingGeneration) acquire(), this.leakDetector.track());
+	@Override
+	public PoolStats getStats() {
+		return stats(this.name);
 	}
 
-	/**
-	 * Borrow a dedicated connection, waiting at most the pool's wait timeout when all are in use.
-	 * @param <C> the connection type: a {@code StatefulRedisConnection}, or for a Cluster pool a
-	 * {@code StatefulRedisClusterConnection}
-	 * @return a connection to hand back with {@link #giveBack}
-	 * @throws PoolExhaustedException when no connection came back in time
-	 */
-	@SuppressWarnings("unchecked")
-	public <C extends StatefulConnection<?, ?>> C borrow() {
-		BlockingGeneration generation = (BlockingGeneration) acquire();
-		try {
-			return (C) tracked(generation.borrow());
-		}
-		catch (RuntimeException ex) {
-			generation.release();
-			throw ex;
-		}
+	@Override
+	public int softEvictConnections() {
+		return evictIdleConnections();
 	}
 
-	/**
-	 * Return a connection for MULTI ... EXEC blocks that holds no socket of its own: it writes each
-	 * block in one piece on the pool's transaction lane, which all transactions share, and borrows a
-	 * dedicated connection only once a command needs one (WATCH, a blocking pop, a pipeline).
-	 * @param <C> the connection type: a {@code StatefulRedisConnection}
-	 * @return a connection to hand back with {@link #giveBack}
-	 */
-	@SuppressWarnings("unchecked")
-	public <C extends StatefulConnection<?, ?>> C transactionConnection() {
-		if (this.definition.topology().kind() == PoolTopology.Kind.CLUSTER) {
-			// As Spring Data Redis says too: a block's keys may live on different nodes.
-			throw new UnsupportedOperationException(
-					"Redis pool '" + this.name + "' is a Redis Cluster pool: MULTI ... EXEC is not supported in cluster mode");
-		}
-		BlockingGeneration generation = (BlockingGeneration) acquire();
-		return (C) tracked(generation.transactionConnection(this::borrow, this::giveBack, this.resources,
-				this.clientOptions));
+	@Override
+	public boolean closeIfUnused() {
+		return closeIfIdle(Duration.ZERO);
 	}
 
-	/**
-	 * Give back a connection from {@link #borrow()} or {@link #transactionConnection()}.
-	 * @param connection the connection
-	 */
-	public void giveBack(StatefulConnection<?, ?> connection) {
-		untrack(connection);
-		if (connection instanceof TransactionConnection<?, ?> transactions) {
-			// Gives back what it borrowed and releases its lease on its generation.
-			transactions.close();
-			return;
-		}
-		// A borrower's lease keeps its generation current; none is current only once the pool has retired.
-		PoolGeneration generation = this.current;
-		if (generation instanceof BlockingGeneration blocking) {
-			blocking.giveBack(connection, blocking::release);
-		}
-		else if (!ConnectionOpener.isClosed(connection)) {
-			// The pool retired while the connection was lent; retiring may have closed it already.
-			connection.close();
-		}
-	}
-
-	/**
-	 * Open a connection for a subscription. Subscriptions hold their connection for as long as they
-	 * last, so they are not taken from the pool; the caller closes it.
-	 * @return a new pub/sub connection
-	 */
-	public StatefulRedisPubSubConnection<?, ?> connectPubSub() {
-		return this.opener.openPubSub(codec(), this.uri);
-	}
-
-	/**
-	 * Acquire a connection from an async pool without blocking.
-	 * @param <C> the connection type: a {@code StatefulRedisConnection}, or for a Cluster pool a
-	 * {@code StatefulRedisClusterConnection}
-	 * @return the connection, or a failure with {@link PoolExhaustedException} after the wait timeout
-	 */
-	@SuppressWarnings("unchecked")
-	public <C extends StatefulConnection<String, String>> CompletableFuture<C> acquireAsync() {
-		AsyncGeneration generation = (AsyncGeneration) acquire();
-		return generation.acquire().handle((connection, ex) -> {
-			if (ex != null) {
-				generation.release();
-				return CompletableFuture.<C>failedFuture(ex);
-			}
-			return CompletableFuture.completedFuture((C) tracked(connection));
-		}).thenCompose((connection) -> connection);
-	}
-
-	/**
-	 * Give back a connection from {@link #acquireAsync()}.
-	 * @param connection the connection
-	 * @return completes when the connection is back in the pool
-	 */
-	public CompletableFuture<Void> releaseAsync(StatefulConnection<String, String> connection) {
-		untrack(connection);
-		PoolGeneration generation = this.current;
-		if (generation instanceof AsyncGeneration async) {
-			return async.release(connection).whenComplete((ignored, ex) -> async.release());
-		}
-		return connection.closeAsync();
-	}
-
-	private <C extends StatefulConnection<?, ?>> C tracked(C connection) {
+	final <C extends StatefulConnection<?, ?>> C tracked(C connection) {
 		if (this.leakDetector.isEnabled()) {
 			this.lent.put(connection, this.leakDetector.track());
 		}
 		return connection;
 	}
 
-	private void untrack(StatefulConnection<?, ?> connection) {
+	final void untrack(StatefulConnection<?, ?> connection) {
 		LeakDetector.Tracker tracker = this.lent.remove(connection);
 		if (tracker != null) {
 			tracker.close();
@@ -245,19 +139,21 @@ public final class SharedPool {
 	 * @return how long Redis took to answer
 	 * @throws RuntimeException when Redis did not answer in time
 	 */
+	@Override
 	public Duration ping(Duration timeout) {
 		long start = System.nanoTime();
-		PoolGeneration generation = this.current;
-		if (generation instanceof BlockingGeneration blocking && blocking.openSharedConnection() != null
-				&& this.definition.topology().kind() == PoolTopology.Kind.STANDALONE && blocking.tryAcquire()) {
+		G generation = this.current;
+		StatefulConnection<?, ?> shared = (generation != null) ? generation.openSharedConnection() : null;
+		if (shared != null && this.definition.topology().kind() == PoolTopology.Kind.STANDALONE
+				&& generation.tryAcquire()) {
 			try {
-				this.opener.ping(blocking.openSharedConnection()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+				this.opener.ping(shared).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (Exception ex) {
 				throw unanswered(timeout, ex);
 			}
 			finally {
-				blocking.releaseQuietly();
+				generation.releaseQuietly();
 			}
 		}
 		else {
@@ -292,7 +188,7 @@ public final class SharedPool {
 	}
 
 	private IllegalStateException unanswered(Duration timeout, Exception cause) {
-		return new IllegalStateException(this.name + " (" + this.key.location() + ") did not answer PING within "
+		return new IllegalStateException(this.name + " (" + this.definition.endpoint().url() + ") did not answer PING within "
 				+ timeout + ": " + cause + reason(cause), cause);
 	}
 
@@ -304,8 +200,11 @@ public final class SharedPool {
 		return (root != ex && root.getMessage() != null) ? " (" + root.getMessage() + ")" : "";
 	}
 
-	private PoolGeneration acquire() {
-		PoolGeneration generation = this.current;
+	/**
+	 * Take a lease on the open generation, opening one if needed.
+	 */
+	final G acquire() {
+		G generation = this.current;
 		if (generation != null && generation.tryAcquire()) {
 			return generation;
 		}
@@ -315,7 +214,7 @@ public final class SharedPool {
 				if (this.retired) {
 					throw new PoolClosedException(this.name, this.definition.endpoint().address(), null);
 				}
-				generation = open();
+				generation = openGeneration();
 				generation.tryAcquire();
 				this.current = generation;
 			}
@@ -323,16 +222,16 @@ public final class SharedPool {
 		}
 	}
 
-	private PoolGeneration open() {
-		if (this.definition.type() == PoolType.ASYNC) {
-			return new AsyncGeneration(this.opener, this.uri, this.name, this.definition, this.counters);
-		}
-		return new BlockingGeneration(this.opener, this.uri, codec(), this.name, this.definition, this.counters,
-				this.resources.timer());
-	}
+	/**
+	 * Open the next generation of the pool; nothing connects until it is used.
+	 */
+	abstract G openGeneration();
 
-	private RedisCodec<?, ?> codec() {
-		return (this.definition.type() == PoolType.REACTIVE) ? ByteBufferCodec.INSTANCE : ByteArrayCodec.INSTANCE;
+	/**
+	 * Return the open generation, or {@code null} when the pool is closed.
+	 */
+	final G current() {
+		return this.current;
 	}
 
 	/**
@@ -340,7 +239,7 @@ public final class SharedPool {
 	 * @return whether a generation was closed
 	 */
 	boolean closeIfIdle(Duration idleTimeout) {
-		PoolGeneration generation = this.current;
+		G generation = this.current;
 		if (generation == null || !generation.reserveIfIdle(idleTimeout.toNanos())) {
 			return false;
 		}
@@ -353,7 +252,7 @@ public final class SharedPool {
 	 * @throws PoolInUseException when a connection is lent, a caller waits or a lease is held
 	 */
 	public void closeNow() {
-		PoolGeneration generation = this.current;
+		G generation = this.current;
 		if (generation != null && !closeIfIdle(Duration.ZERO)) {
 			throw new PoolInUseException(this.name, generation.leases(), generation.active(), generation.waiting());
 		}
@@ -365,11 +264,11 @@ public final class SharedPool {
 	 * @return how many connections were closed
 	 */
 	public int evictIdleConnections() {
-		PoolGeneration generation = this.current;
+		G generation = this.current;
 		return (generation != null && !generation.isClosed()) ? generation.evictIdle() : 0;
 	}
 
-	private void closeGeneration(PoolGeneration generation) {
+	private void closeGeneration(G generation) {
 		synchronized (this) {
 			if (this.current == generation) {
 				this.current = null;
@@ -379,7 +278,7 @@ public final class SharedPool {
 	}
 
 	boolean isOpen() {
-		PoolGeneration generation = this.current;
+		G generation = this.current;
 		return generation != null && !generation.isClosed();
 	}
 
@@ -402,7 +301,7 @@ public final class SharedPool {
 	 * Close for good: the last client has gone.
 	 */
 	void retire(Duration shutdownTimeout) {
-		PoolGeneration generation;
+		G generation;
 		synchronized (this) {
 			this.retired = true;
 			generation = this.current;
@@ -420,19 +319,11 @@ public final class SharedPool {
 		}
 	}
 
-	/**
-	 * Read the live statistics of this pool.
-	 * @return the statistics; zeros for a pool that is not open
-	 */
-	public PoolStats stats() {
-		return stats(this.name);
-	}
-
 	PoolStats stats(String reportedName) {
-		PoolGeneration generation = this.current;
+		G generation = this.current;
 		boolean open = generation != null && !generation.isClosed();
 		PoolCounters c = this.counters;
-		return new PoolStats(reportedName, this.definition.role().id(), this.definition.type().id(), this.key.location(),
+		return new PoolStats(reportedName, this.definition.role().id(), this.definition.type().id(), this.definition.endpoint().url(),
 				this.definition.pooled(), this.definition.maxTotal(), this.definition.minIdle(),
 				open ? generation.active() : 0, open ? generation.idle() : 0, open ? generation.waiting() : 0,
 				open ? generation.connections() : 0, open ? generation.leases() : 0, c.created.sum(),

@@ -3,15 +3,16 @@ package io.gdnode.pool.registry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolStats;
@@ -47,7 +48,12 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
 	/** Pools of every registry in this JVM, which is what lets two application contexts share one. */
-	private static final ConcurrentMap<PoolKey, SharedPool> jvmPools = new ConcurrentHashMap<>();
+	private static final Map<PoolKey, BlockingPool> jvmBlockingPools = new HashMap<>();
+
+	private static final Map<PoolKey, AsyncPool> jvmAsyncPools = new HashMap<>();
+
+	/** Guards both maps of the JVM's pools and their client counts. */
+	private static final Object jvmPoolsLock = new Object();
 
 	private final ClientResources resources;
 
@@ -58,10 +64,10 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	private final boolean shared;
 
 	/** This registry's attachments, counted per pool, to detach them all when it closes. */
-	private final Map<SharedPool, Integer> attached = new ConcurrentHashMap<>();
+	private final Map<SharedPool<?>, Integer> attached = new ConcurrentHashMap<>();
 
 	/** The pools of this registry by the name it reports them under, unique within this registry. */
-	private final Map<String, SharedPool> named = new ConcurrentHashMap<>();
+	private final Map<String, SharedPool<?>> named = new ConcurrentHashMap<>();
 
 	private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -107,19 +113,39 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Attach a client to the pool for the given definition, creating the (still closed) pool if
-	 * this is its first client. Opens no connection.
-	 * @param definition what the client asks for
+	 * Attach a client to the blocking (or reactive) pool for the given definition, creating the
+	 * (still closed) pool if this is its first client. Opens no connection.
+	 * @param definition what the client asks for: a {@code sync} or {@code reactive} pool
 	 * @return the pool, shared with every client asking for the same
 	 */
-	public SharedPool attach(PoolDefinition definition) {
+	public BlockingPool attach(PoolDefinition definition) {
 		Assert.notNull(definition, "'definition' must not be null");
+		Assert.isTrue(definition.type() != PoolType.ASYNC, "An async pool is attached with attachAsync");
+		return attach(definition, jvmBlockingPools,
+				(key) -> new BlockingPool(key, definition, baseName(definition), this.resources,
+						this.leakDetectionThreshold));
+	}
+
+	/**
+	 * Attach a client to the async pool for the given definition, creating the (still closed) pool
+	 * if this is its first client. Opens no connection.
+	 * @param definition what the client asks for: an {@code async} pool
+	 * @return the pool, shared with every client asking for the same
+	 */
+	public AsyncPool attachAsync(PoolDefinition definition) {
+		Assert.notNull(definition, "'definition' must not be null");
+		Assert.isTrue(definition.type() == PoolType.ASYNC, "Only an async pool is attached with attachAsync");
+		return attach(definition, jvmAsyncPools, (key) -> new AsyncPool(key, definition, baseName(definition),
+				this.resources, this.leakDetectionThreshold));
+	}
+
+	private <P extends SharedPool<?>> P attach(PoolDefinition definition, Map<PoolKey, P> jvmPools,
+			Function<PoolKey, P> create) {
 		PoolKey key = this.shared ? PoolKey.shared(definition, this.resources)
 				: PoolKey.exclusive(definition, this.resources);
-		SharedPool pool;
-		synchronized (jvmPools) {
-			pool = jvmPools.computeIfAbsent(key, (newKey) -> new SharedPool(newKey, definition,
-					baseName(definition), this.resources, this.leakDetectionThreshold));
+		P pool;
+		synchronized (jvmPoolsLock) {
+			pool = jvmPools.computeIfAbsent(key, create);
 			pool.attach();
 		}
 		if (this.attached.merge(pool, 1, Integer::sum) == 1) {
@@ -140,15 +166,16 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 
 	/**
 	 * Detach a client; the pool closes for good when that was its last client in the JVM.
-	 * @param pool a pool returned by {@link #attach}
+	 * @param pool a pool returned by {@link #attach} or {@link #attachAsync}
 	 */
-	public void detach(SharedPool pool) {
+	public void detach(SharedPool<?> pool) {
 		Assert.notNull(pool, "'pool' must not be null");
 		boolean last;
-		synchronized (jvmPools) {
+		synchronized (jvmPoolsLock) {
 			last = pool.detach();
 			if (last) {
-				jvmPools.remove(pool.key());
+				jvmBlockingPools.remove(pool.key(), pool);
+				jvmAsyncPools.remove(pool.key(), pool);
 			}
 		}
 		if (this.attached.computeIfPresent(pool, (ignored, count) -> (count > 1) ? count - 1 : null) == null) {
@@ -166,7 +193,7 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 * Name a pool after its role and type, with a number added when this registry already has
 	 * another pool of that name (the same role at a second endpoint).
 	 */
-	private synchronized String name(SharedPool pool) {
+	private synchronized String name(SharedPool<?> pool) {
 		String name = pool.getName();
 		for (int i = 2; this.named.putIfAbsent(name, pool) != null; i++) {
 			name = pool.getName() + "-" + i;
@@ -174,7 +201,7 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 		return name;
 	}
 
-	private String nameOf(SharedPool pool) {
+	private String nameOf(SharedPool<?> pool) {
 		return this.named.entrySet()
 			.stream()
 			.filter((entry) -> entry.getValue() == pool)
@@ -203,7 +230,7 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 * @return the statistics, or {@code null} when no open pool has that name
 	 */
 	public PoolStats getPoolStats(String name) {
-		SharedPool pool = getOpenPool(name);
+		SharedPool<?> pool = getOpenPool(name);
 		return (pool != null) ? pool.stats(name) : null;
 	}
 
@@ -212,9 +239,9 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 * @param name the pool name
 	 * @return the pool, or {@code null} when no open pool has that name
 	 */
-	public SharedPool getOpenPool(String name) {
+	public SharedPool<?> getOpenPool(String name) {
 		Assert.notNull(name, "'name' must not be null");
-		SharedPool pool = this.named.get(name);
+		SharedPool<?> pool = this.named.get(name);
 		return (pool != null && pool.isOpen()) ? pool : null;
 	}
 
@@ -239,7 +266,7 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 		return closed;
 	}
 
-	private boolean closeIfIdle(String name, SharedPool pool) {
+	private boolean closeIfIdle(String name, SharedPool<?> pool) {
 		if (logger.isDebugEnabled()) {
 			logger.debug(name + " - before cleanup: " + pool.stats(name));
 		}

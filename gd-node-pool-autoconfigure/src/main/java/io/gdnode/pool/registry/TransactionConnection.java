@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import io.gdnode.pool.connect.SessionTracker;
 import io.lettuce.core.ClientOptions;
@@ -41,15 +39,14 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 
 	/**
 	 * @param lane where blocks are written
-	 * @param borrow borrows a dedicated connection from the pool
-	 * @param giveBack gives a borrowed connection back
+	 * @param dedicated lends a dedicated connection under the lease this connection holds
 	 * @param release releases the lease on the pool's generation that this connection holds
 	 */
-	static <K, V> TransactionConnection<K, V> create(TransactionLane lane,
-			Supplier<StatefulConnection<?, ?>> borrow, Consumer<StatefulConnection<?, ?>> giveBack, Runnable release,
-			ClientResources resources, ClientOptions options, RedisCodec<K, V> codec, Duration timeout) {
+	static <K, V> TransactionConnection<K, V> create(TransactionLane lane, DedicatedConnections dedicated,
+			Runnable release, ClientResources resources, ClientOptions options, RedisCodec<K, V> codec,
+			Duration timeout) {
 		TransactionConnection<K, V> connection = new TransactionConnection<>(
-				new BlockWriter(lane, borrow, giveBack, release, resources, codec), codec, timeout);
+				new BlockWriter(lane, dedicated, release, resources, codec), codec, timeout);
 		connection.setOptions(options);
 		return connection;
 	}
@@ -60,9 +57,7 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 
 		private final TransactionLane lane;
 
-		private final Supplier<StatefulConnection<?, ?>> borrow;
-
-		private final Consumer<StatefulConnection<?, ?>> giveBack;
+		private final DedicatedConnections lender;
 
 		private final Runnable release;
 
@@ -77,13 +72,11 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 
 		private boolean closed;
 
-		BlockWriter(TransactionLane lane, Supplier<StatefulConnection<?, ?>> borrow,
-				Consumer<StatefulConnection<?, ?>> giveBack, Runnable release, ClientResources resources,
+		BlockWriter(TransactionLane lane, DedicatedConnections lender, Runnable release, ClientResources resources,
 				RedisCodec<?, ?> codec) {
 			this.codec = codec;
 			this.lane = lane;
-			this.borrow = borrow;
-			this.giveBack = giveBack;
+			this.lender = lender;
 			this.release = release;
 			this.resources = resources;
 		}
@@ -161,7 +154,7 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 		}
 
 		private RedisChannelWriter escalate() {
-			this.dedicated = this.borrow.get();
+			this.dedicated = this.lender.borrow();
 			return dedicatedWriter();
 		}
 
@@ -227,7 +220,7 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 				// A block never executed: its commands were never sent, and never will be.
 				cancelBlock();
 				if (this.dedicated != null) {
-					this.giveBack.accept(this.dedicated);
+					this.lender.giveBack(this.dedicated);
 					this.dedicated = null;
 				}
 			}

@@ -3,11 +3,12 @@ package io.gdnode.pool.actuate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.gdnode.pool.registry.BlockingPools;
+import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +57,7 @@ class RedisPoolMetricsTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
 			context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
-			SharedPool master = registry.getOpenPool("master");
+			BlockingPool master = BlockingPools.open(registry, "master");
 			StatefulRedisConnection<?, ?> first = master.borrow();
 			StatefulRedisConnection<?, ?> second = master.borrow();
 			StatefulRedisConnection<?, ?> third = master.borrow();

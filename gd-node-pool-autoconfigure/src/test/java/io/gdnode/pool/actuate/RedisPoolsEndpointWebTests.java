@@ -6,8 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import io.gdnode.pool.registry.BlockingPools;
+import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -100,7 +101,7 @@ class RedisPoolsEndpointWebTests {
 	@Test
 	void closeActionIsRefusedWhileInUseThenClosesAndTheNextUseReopens() throws Exception {
 		this.template.opsForValue().set("endpoint", "1");
-		SharedPool master = this.registry.getOpenPool("master");
+		BlockingPool master = BlockingPools.open(this.registry, "master");
 		StatefulRedisConnection<?, ?> held = master.borrow();
 		try {
 			HttpResponse<String> refused = send("DELETE", "/actuator/redispools/master");
@@ -121,9 +122,9 @@ class RedisPoolsEndpointWebTests {
 	@Test
 	void evictActionClosesIdleConnections() throws Exception {
 		this.template.opsForValue().set("endpoint", "1");
-		SharedPool master = this.registry.getOpenPool("master");
+		BlockingPool master = BlockingPools.open(this.registry, "master");
 		master.giveBack(master.borrow());
-		assertThat(master.stats().idle()).isEqualTo(1);
+		assertThat(master.getStats().idle()).isEqualTo(1);
 		HttpResponse<String> evicted = send("POST", "/actuator/redispools/master/evict");
 		assertThat(evicted.statusCode()).isEqualTo(200);
 		assertThat(this.json.from(evicted.body())).extractingJsonPathNumberValue("$.evicted").isEqualTo(1);

@@ -206,7 +206,7 @@ class RedisPoolPropertiesTests {
 	}
 
 	private static PoolDefinition definition(ConfigurableApplicationContext context, String factory) {
-		return context.getBean(factory, RoleConnectionFactory.class).getSyncPool().getDefinition();
+		return context.getBean(factory, RoleConnectionFactory.class).getPool().getDefinition();
 	}
 
 	private static ApplicationContextInitializer<ConfigurableApplicationContext> systemEnvironment(

@@ -93,7 +93,7 @@ class SpringDataRedisSettingsTests {
 				});
 				// The local role keeps its default: the loopback Redis.
 				PoolDefinition local = context.getBean("localRedisConnectionFactory", RoleConnectionFactory.class)
-					.getSyncPool()
+					.getPool()
 					.getDefinition();
 				assertThat(local.uri().getHost() + ":" + local.uri().getPort()).isEqualTo("localhost:6379");
 			});
@@ -282,7 +282,7 @@ class SpringDataRedisSettingsTests {
 
 	private static PoolDefinition masterDefinition(ApplicationContext context) {
 		return context.getBean("masterRedisConnectionFactory", RoleConnectionFactory.class)
-			.getSyncPool()
+			.getPool()
 			.getDefinition();
 	}
 

@@ -80,8 +80,8 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void attachingOpensNoConnection() {
-		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0));
-		assertThat(pool.stats().connections()).isZero();
+		BlockingPool pool = registry().attach(definition(PoolRole.MASTER, 0));
+		assertThat(pool.getStats().connections()).isZero();
 		assertThat(connections()).isZero();
 		assertThat(this.registries.get(0).getPoolStats().totalPools()).isZero();
 	}
@@ -89,21 +89,21 @@ class SharedPoolRegistryTests {
 	@Test
 	void clientsAskingForTheSamePoolShareIt() {
 		SharedPoolRegistry registry = registry();
-		SharedPool first = registry.attach(definition(PoolRole.MASTER, 0));
-		SharedPool second = registry().attach(definition(PoolRole.MASTER, 0));
+		BlockingPool first = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool second = registry().attach(definition(PoolRole.MASTER, 0));
 		assertThat(second).isSameAs(first);
 		try (PoolLease lease = first.lease(); PoolLease other = second.lease()) {
 			sync(lease).set("k", "v");
 			assertThat(sync(other).get("k")).isEqualTo("v");
 		}
 		assertThat(connections()).isEqualTo(1);
-		assertThat(first.stats().clients()).isEqualTo(2);
+		assertThat(first.getStats().clients()).isEqualTo(2);
 	}
 
 	@Test
 	void differentDatabaseUserOrTlsAreNeverMerged() {
 		SharedPoolRegistry registry = registry();
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		assertThat(registry.attach(definition(PoolRole.MASTER, 1))).isNotSameAs(pool);
 		assertThat(registry.attach(definition(RedisURI.create("redis://other@" + redis.host() + ":" + redis.port()))))
 			.isNotSameAs(pool);
@@ -115,8 +115,8 @@ class SharedPoolRegistryTests {
 	@Test
 	void sameRoleAtASecondEndpointIsReportedUnderANumberedName() {
 		SharedPoolRegistry registry = registry();
-		SharedPool first = registry.attach(definition(PoolRole.MASTER, 0));
-		SharedPool second = registry.attach(definition(PoolRole.MASTER, 1));
+		BlockingPool first = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool second = registry.attach(definition(PoolRole.MASTER, 1));
 		try (PoolLease one = first.lease(); PoolLease two = second.lease()) {
 			sync(one).ping();
 			sync(two).ping();
@@ -124,7 +124,7 @@ class SharedPoolRegistryTests {
 		assertThat(registry.getPoolStats().pools()).containsOnlyKeys("master", "master-2");
 		assertThat(registry.getPoolStats("master-2").endpoint()).endsWith("/1");
 		// Another registry (another application context) names its own pools from scratch.
-		SharedPool other = registry().attach(definition(PoolRole.MASTER, 1));
+		BlockingPool other = registry().attach(definition(PoolRole.MASTER, 1));
 		assertThat(other).isSameAs(second);
 		assertThat(this.registries.get(1).getPoolStats().pools()).containsOnlyKeys("master");
 	}
@@ -148,7 +148,7 @@ class SharedPoolRegistryTests {
 			for (int i = 0; i < 32; i++) {
 				pools.add(executor.submit(() -> {
 					start.await();
-					SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+					BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 					try (PoolLease lease = pool.lease()) {
 						sync(lease).ping();
 					}
@@ -160,8 +160,8 @@ class SharedPoolRegistryTests {
 			for (Future<SharedPool> pool : pools) {
 				assertThat(pool.get(10, TimeUnit.SECONDS)).isSameAs(first);
 			}
-			assertThat(first.stats().created()).isEqualTo(1);
-			assertThat(first.stats().clients()).isEqualTo(32);
+			assertThat(first.getStats().created()).isEqualTo(1);
+			assertThat(first.getStats().clients()).isEqualTo(32);
 			assertThat(connections()).isEqualTo(1);
 		}
 		finally {
@@ -171,13 +171,13 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void callersBeyondThePoolSizeNeverOpenMoreConnections() throws Exception {
-		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0, 2, Duration.ofSeconds(10)));
+		BlockingPool pool = registry().attach(definition(PoolRole.MASTER, 0, 2, Duration.ofSeconds(10)));
 		AtomicLong mostConnections = new AtomicLong();
 		runConcurrently(8, 50, () -> {
 			StatefulRedisConnection<?, ?> connection = pool.borrow();
 			try {
 				connection.sync().ping();
-				mostConnections.accumulateAndGet(pool.stats().connections(), Math::max);
+				mostConnections.accumulateAndGet(pool.getStats().connections(), Math::max);
 			}
 			finally {
 				pool.giveBack(connection);
@@ -185,13 +185,13 @@ class SharedPoolRegistryTests {
 			return null;
 		});
 		assertThat(mostConnections.get()).isBetween(1L, 2L);
-		assertThat(pool.stats().created()).isEqualTo(2);
+		assertThat(pool.getStats().created()).isEqualTo(2);
 		assertThat(connections()).isLessThanOrEqualTo(2);
 	}
 
 	@Test
 	void fullPoolFailsWithinWaitTimeoutNamingTheSetting() {
-		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0, 1, Duration.ofMillis(200)));
+		BlockingPool pool = registry().attach(definition(PoolRole.MASTER, 0, 1, Duration.ofMillis(200)));
 		StatefulRedisConnection<?, ?> held = pool.borrow();
 		try {
 			assertThatExceptionOfType(PoolExhaustedException.class).isThrownBy(pool::borrow)
@@ -202,13 +202,13 @@ class SharedPoolRegistryTests {
 		finally {
 			pool.giveBack(held);
 		}
-		assertThat(pool.stats().active()).isZero();
+		assertThat(pool.getStats().active()).isZero();
 	}
 
 	@Test
 	void cleanupClosesIdlePoolAndNextUseOpensItAgain() {
 		SharedPoolRegistry registry = registry(Duration.ofMillis(50));
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		try (PoolLease lease = pool.lease()) {
 			sync(lease).set("cleanup", "1");
 		}
@@ -219,14 +219,14 @@ class SharedPoolRegistryTests {
 		try (PoolLease lease = pool.lease()) {
 			assertThat(sync(lease).get("cleanup")).isEqualTo("1");
 		}
-		assertThat(pool.stats().created()).isEqualTo(2);
-		assertThat(pool.stats().destroyed()).isEqualTo(1);
+		assertThat(pool.getStats().created()).isEqualTo(2);
+		assertThat(pool.getStats().destroyed()).isEqualTo(1);
 	}
 
 	@Test
 	void heldLeaseOrBorrowedConnectionKeepsPoolOpenPastIdleTimeout() throws Exception {
 		SharedPoolRegistry registry = registry(Duration.ofMillis(20));
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		try (PoolLease lease = pool.lease()) {
 			sync(lease).ping();
 			Thread.sleep(100);
@@ -244,7 +244,7 @@ class SharedPoolRegistryTests {
 	@Test
 	void cleanupRacingBorrowsNeverHandsOutAClosedPool() throws Exception {
 		SharedPoolRegistry registry = registry(Duration.ofNanos(1));
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0, 2, Duration.ofSeconds(10)));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0, 2, Duration.ofSeconds(10)));
 		AtomicInteger closes = new AtomicInteger();
 		AtomicBoolean racing = new AtomicBoolean(true);
 		CompletableFuture<Void> cleaner = CompletableFuture.runAsync(() -> {
@@ -287,7 +287,7 @@ class SharedPoolRegistryTests {
 			secured.command("CONFIG", "SET", "requirepass", "s3cret");
 			RedisURI uri = RedisURI.create("redis://:s3cret@" + secured.host() + ":" + secured.port() + "/3");
 			SharedPoolRegistry registry = registry();
-			SharedPool pool = registry.attach(definition(uri));
+			BlockingPool pool = registry.attach(definition(uri));
 			StatefulRedisConnection<?, ?> borrowed = pool.borrow();
 			try (PoolLease lease = pool.lease()) {
 				sync(lease).ping();
@@ -314,7 +314,7 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void connectionsAreNamedAfterApplicationAndPool() {
-		SharedPool pool = registry().attach(definition(PoolRole.SLAVE, 0));
+		BlockingPool pool = registry().attach(definition(PoolRole.SLAVE, 0));
 		try (PoolLease lease = pool.lease()) {
 			sync(lease).ping();
 			assertThat(redis.clientsNamed(this.client + "-slave")).isEqualTo(1);
@@ -323,7 +323,7 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void asyncPoolKeepsItsMinimumAndNeverExceedsItsMaximum() throws Exception {
-		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
 				CONNECTION, true, 3, 2, Duration.ofSeconds(10)));
 		AtomicLong mostConnections = new AtomicLong();
 		runConcurrently(12, 20, () -> {
@@ -338,30 +338,30 @@ class SharedPoolRegistryTests {
 			return null;
 		});
 		assertThat(mostConnections.get()).isBetween(2L, 3L);
-		assertThat(pool.stats().type()).isEqualTo("async");
-		assertThat(pool.stats().min()).isEqualTo(2);
-		assertThat(pool.stats().idle()).isBetween(2, 3);
+		assertThat(pool.getStats().type()).isEqualTo("async");
+		assertThat(pool.getStats().min()).isEqualTo(2);
+		assertThat(pool.getStats().idle()).isBetween(2, 3);
 	}
 
 	@Test
 	void unpooledAsyncPoolClosesEveryConnectionWhenGivenBack() throws Exception {
-		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
 				CONNECTION, false, 3, 2, Duration.ofSeconds(5)));
 		StatefulRedisConnection<String, String> connection = pool.<StatefulRedisConnection<String, String>>acquireAsync().get(5, TimeUnit.SECONDS);
 		assertThat(connection.sync().ping()).isEqualTo("PONG");
 		pool.releaseAsync(connection).get(5, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 0);
-		assertThat(pool.stats().pooled()).isFalse();
-		assertThat(pool.stats().destroyed()).isEqualTo(1);
+		assertThat(pool.getStats().pooled()).isFalse();
+		assertThat(pool.getStats().destroyed()).isEqualTo(1);
 	}
 
 	@Test
 	void fullAsyncPoolFailsAfterWaitTimeout() throws Exception {
-		SharedPool pool = registry().attach(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
 				CONNECTION, true, 1, 0, Duration.ofMillis(200)));
 		StatefulRedisConnection<String, String> held = pool.<StatefulRedisConnection<String, String>>acquireAsync().get(5, TimeUnit.SECONDS);
 		CompletableFuture<StatefulRedisConnection<String, String>> waiting = pool.acquireAsync();
-		assertThat(pool.stats().waiting()).isEqualTo(1);
+		assertThat(pool.getStats().waiting()).isEqualTo(1);
 		assertThat(waiting).failsWithin(Duration.ofSeconds(5))
 			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 			.withCauseInstanceOf(PoolExhaustedException.class);
@@ -370,7 +370,7 @@ class SharedPoolRegistryTests {
 		StatefulRedisConnection<String, String> next = served.get(5, TimeUnit.SECONDS);
 		assertThat(next.sync().ping()).isEqualTo("PONG");
 		pool.releaseAsync(next).get(5, TimeUnit.SECONDS);
-		assertThat(pool.stats().waiting()).isZero();
+		assertThat(pool.getStats().waiting()).isZero();
 	}
 
 	@Test
@@ -393,7 +393,7 @@ class SharedPoolRegistryTests {
 	@Test
 	void lastDetachClosesThePoolAndItsConnections() {
 		SharedPoolRegistry registry = registry();
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		registry.attach(definition(PoolRole.MASTER, 0));
 		try (PoolLease lease = pool.lease()) {
 			sync(lease).ping();
@@ -410,7 +410,7 @@ class SharedPoolRegistryTests {
 		SharedPoolRegistry registry = new SharedPoolRegistry(resources, Duration.ofMillis(20), Duration.ofMillis(20),
 				true);
 		this.registries.add(registry);
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		long cleanupThreads = cleanupThreads();
 		registry.startCleanupTask();
 		assertThat(registry.isCleanupTaskRunning()).isTrue();
@@ -435,9 +435,9 @@ class SharedPoolRegistryTests {
 	void connectionHeldPastLeakThresholdIsReportedOnceAndAgainWhenReturned(CapturedOutput output) throws Exception {
 		SharedPoolRegistry registry = registry();
 		registry.setLeakDetectionThreshold(Duration.ofMillis(200));
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		StatefulRedisConnection<?, ?> held = pool.borrow();
-		await().atMost(Duration.ofSeconds(5)).until(() -> pool.stats().leaked() == 1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> pool.getStats().leaked() == 1);
 		Thread.sleep(300);
 		pool.giveBack(held);
 		String log = output.getOut();
@@ -446,26 +446,26 @@ class SharedPoolRegistryTests {
 			.contains("java.lang.Exception: Apparent connection leak detected")
 			.contains("at io.gdnode.pool.registry.SharedPoolRegistryTests.connectionHeldPastLeakThreshold")
 			.contains("master - previously reported leaked connection taken by thread");
-		assertThat(pool.stats().leaked()).isEqualTo(1);
+		assertThat(pool.getStats().leaked()).isEqualTo(1);
 	}
 
 	@Test
 	void connectionReturnedWithinLeakThresholdIsNotReported(CapturedOutput output) throws Exception {
 		SharedPoolRegistry registry = registry();
 		registry.setLeakDetectionThreshold(Duration.ofMillis(500));
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		try (PoolLease lease = pool.lease()) {
 			sync(lease).ping();
 		}
 		Thread.sleep(700);
 		assertThat(output.getOut()).doesNotContain("leak detection triggered");
-		assertThat(pool.stats().leaked()).isZero();
+		assertThat(pool.getStats().leaked()).isZero();
 	}
 
 	@Test
 	void closeNowIsRefusedWhileInUseAndReopensOnNextUse() {
 		SharedPoolRegistry registry = registry();
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		StatefulRedisConnection<?, ?> held = pool.borrow();
 		assertThatExceptionOfType(PoolInUseException.class).isThrownBy(pool::closeNow)
 			.withMessageContaining("'master' is in use (1 lease(s), 1 connection(s) lent, 0 caller(s) waiting)");
@@ -480,13 +480,13 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void evictionClosesIdleConnectionsOnly() {
-		SharedPool pool = registry().attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry().attach(definition(PoolRole.MASTER, 0));
 		StatefulRedisConnection<?, ?> first = pool.borrow();
 		StatefulRedisConnection<?, ?> second = pool.borrow();
 		pool.giveBack(first);
 		assertThat(pool.evictIdleConnections()).isEqualTo(1);
-		assertThat(pool.stats().idle()).isZero();
-		assertThat(pool.stats().active()).isEqualTo(1);
+		assertThat(pool.getStats().idle()).isZero();
+		assertThat(pool.getStats().active()).isEqualTo(1);
 		assertThat(second.sync().ping()).isEqualTo("PONG");
 		pool.giveBack(second);
 		await().atMost(Duration.ofSeconds(5)).until(() -> connections() == 1);
@@ -495,7 +495,7 @@ class SharedPoolRegistryTests {
 	@Test
 	void pingNeitherOpensAClosedPoolNorCountsAsUse() throws Exception {
 		SharedPoolRegistry registry = registry(Duration.ofMillis(300));
-		SharedPool pool = registry.attach(definition(PoolRole.MASTER, 0));
+		BlockingPool pool = registry.attach(definition(PoolRole.MASTER, 0));
 		assertThat(pool.ping(Duration.ofSeconds(2))).isPositive();
 		assertThat(registry.getOpenPool("master")).isNull();
 		try (PoolLease lease = pool.lease()) {
@@ -512,7 +512,7 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void pingOfAnUnreachableServerFailsWithinItsTimeout() {
-		SharedPool pool = registry().attach(definition(
+		BlockingPool pool = registry().attach(definition(
 				RedisURI.create("redis://127.0.0.1:" + LocalRedisServer.freeLoopbackPort())));
 		long start = System.nanoTime();
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> pool.ping(Duration.ofMillis(300)))

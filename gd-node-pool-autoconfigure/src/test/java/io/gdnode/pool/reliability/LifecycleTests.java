@@ -15,12 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import io.gdnode.pool.registry.BlockingPools;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.SharedPool;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +73,8 @@ class LifecycleTests {
 	void shutdownWithLentConnectionsAndWaitersFailsWaitersPromptlyAndLeavesNothingBehind() throws Exception {
 		Set<String> threadsBefore = starterThreads();
 		ConfigurableApplicationContext context = run("redis.master.pool.size=8", "redis.timeout.wait=10s");
-		SharedPool pool = context.getBean("masterRedisConnectionFactory", RoleConnectionFactory.class).getSyncPool();
+		BlockingPool pool = BlockingPools.of(context.getBean(SharedPoolRegistry.class),
+				context.getBean("masterRedisConnectionFactory", RoleConnectionFactory.class));
 		context.getBean("masterStringRedisTemplate", StringRedisTemplate.class).opsForValue().set("k", "v");
 		List<StatefulRedisConnection<?, ?>> borrowed = new ArrayList<>();
 		for (int i = 0; i < 8; i++) {
@@ -92,7 +95,7 @@ class LifecycleTests {
 				}
 			}));
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().waiting() == 16);
+		await().atMost(Duration.ofSeconds(10)).until(() -> pool.getStats().waiting() == 16);
 		long closing = System.nanoTime();
 		context.close();
 		Duration closeTook = Duration.ofNanos(System.nanoTime() - closing);
@@ -131,7 +134,7 @@ class LifecycleTests {
 				"redis.timeout.connect=2s", "redis.timeout.command=2s")) {
 			StringRedisTemplate slave = context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class);
 			AsyncRedisPool async = context.getBean(AsyncRedisPool.class);
-			assertThat(context.getBean("slaveRedisConnectionFactory", RoleConnectionFactory.class).getSyncPool().stats()
+			assertThat(context.getBean("slaveRedisConnectionFactory", RoleConnectionFactory.class).getPool().getStats()
 				.connections()).isZero();
 			AtomicReference<String> callbackThread = new AtomicReference<>();
 			AtomicLong callbackStart = new AtomicLong();

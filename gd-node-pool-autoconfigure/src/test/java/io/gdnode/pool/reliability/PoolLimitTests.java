@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.ConnectionSettings;
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
@@ -24,7 +25,6 @@ import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolType;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.PoolLease;
-import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -83,7 +83,7 @@ class PoolLimitTests {
 		Duration connectTimeout = Duration.ofSeconds(2);
 		ConnectionSettings connection = new ConnectionSettings(connectTimeout, Duration.ofSeconds(5),
 				Duration.ofSeconds(30), 10_000, Duration.ofSeconds(1));
-		SharedPool pool = registry(Duration.ofMinutes(5)).attach(definition(8, Duration.ofSeconds(2), connection));
+		BlockingPool pool = registry(Duration.ofMinutes(5)).attach(definition(8, Duration.ofSeconds(2), connection));
 		RedisClient monitorClient = RedisClient.create(resources, redis.url());
 		try (StatefulRedisConnection<String, String> monitor = monitorClient.connect(); PoolLease lease = pool.lease()) {
 			bytes(lease.sharedConnection()).set("k".getBytes(), "v".getBytes());
@@ -163,7 +163,7 @@ class PoolLimitTests {
 	@Test
 	void sixtyFourCallersOnAPoolOfEightGetAConnectionOrExhaustedWithinTheWaitBound() throws Exception {
 		Duration wait = Duration.ofMillis(500);
-		SharedPool pool = registry(Duration.ofMinutes(5))
+		BlockingPool pool = registry(Duration.ofMinutes(5))
 			.attach(definition(8, wait, ConnectionSettings.defaults(Duration.ofSeconds(5), Duration.ofSeconds(10))));
 		try (PoolLease lease = pool.lease()) {
 			bytes(lease.sharedConnection()).ping();
@@ -222,7 +222,7 @@ class PoolLimitTests {
 		assertThat(slowest).as("slowest exhausted caller, ms").isLessThanOrEqualTo(wait.toMillis() + 500);
 		assertThat(message.get()).contains("Redis pool 'master'").contains("(8 in use, ").contains("waiting")
 			.contains("redis.master.pool.size");
-		assertThat(pool.stats().active()).isZero();
+		assertThat(pool.getStats().active()).isZero();
 		FailureReport.record("9. pool exhaustion (64 callers, pool of 8, wait 500 ms)", "Redis saw "
 				+ mostConnections.get() + " connections (8 dedicated + 1 shared); 8 callers served, 56 got "
 				+ "PoolExhaustedException after " + fastest + "-" + slowest + " ms: \"" + message.get()
@@ -239,7 +239,7 @@ class PoolLimitTests {
 		SharedPoolRegistry registry = new SharedPoolRegistry(resources, Duration.ofMillis(20), Duration.ofMillis(5), true);
 		this.registries.add(registry);
 		registry.startCleanupTask();
-		SharedPool pool = registry
+		BlockingPool pool = registry
 			.attach(definition(4, Duration.ofSeconds(5), ConnectionSettings.defaults(Duration.ofSeconds(5), Duration.ofSeconds(10))));
 		AtomicInteger cycles = new AtomicInteger();
 		AtomicInteger errors = new AtomicInteger();
@@ -275,7 +275,7 @@ class PoolLimitTests {
 			}
 		});
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		long created = pool.stats().created();
+		long created = pool.getStats().created();
 		assertThat(firstError.get()).as("first error").isNull();
 		assertThat(errors.get()).isZero();
 		assertThat(cycles.get()).isEqualTo(10_000);

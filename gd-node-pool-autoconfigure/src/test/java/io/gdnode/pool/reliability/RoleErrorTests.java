@@ -120,7 +120,7 @@ class RoleErrorTests {
 				String stats = context.getBean(SharedPoolRegistry.class).getPoolStats().toString()
 						+ new RedisPoolsEndpoint(context.getBean(SharedPoolRegistry.class)).pools();
 				String health = new RolePoolHealthIndicator(
-						context.getBean("masterRedisConnectionFactory", RoleConnectionFactory.class).getSyncPool(),
+						context.getBean("masterRedisConnectionFactory", RoleConnectionFactory.class).getPool(),
 						Duration.ofSeconds(1), true)
 					.health()
 					.toString();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
@@ -86,7 +87,7 @@ class ClusterTopologyTests {
 			assertThat(stats.nodes().stream().filter((node) -> node.role().equals("master"))).hasSize(3);
 			// A block's keys may live on different nodes: no transactions in cluster mode, said clearly.
 			assertThatExceptionOfType(UnsupportedOperationException.class)
-				.isThrownBy(() -> context.getBean(SharedPoolRegistry.class).getOpenPool("master").transactionConnection())
+				.isThrownBy(() -> BlockingPools.open(context.getBean(SharedPoolRegistry.class), "master").transactionConnection())
 				.withMessageContaining("Redis Cluster pool");
 
 			// Resharding: keys move to another master; the pool follows the redirections.

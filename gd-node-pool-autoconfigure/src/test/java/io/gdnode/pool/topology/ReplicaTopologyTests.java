@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.PoolNode;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
@@ -13,7 +14,6 @@ import io.gdnode.pool.autoconfigure.RedisPoolsHealthContributorAutoConfiguration
 import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
 import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -190,7 +190,7 @@ class ReplicaTopologyTests {
 				this.contextRunner.run((other) -> {
 					readKeys(other);
 					assertThat(slavePool(other)).isSameAs(slavePool(context));
-					assertThat(slavePool(context).stats().clients()).isEqualTo(2);
+					assertThat(slavePool(context).getStats().clients()).isEqualTo(2);
 				});
 				// Where reads go is part of the pool's identity.
 				this.contextRunner.withPropertyValues("redis.slave.fallback=none")
@@ -241,8 +241,8 @@ class ReplicaTopologyTests {
 		return meters.get("redis.pool.nodes").tags("pool", pool, "node_role", nodeRole).gauge().value();
 	}
 
-	private static SharedPool slavePool(ApplicationContext context) {
-		return context.getBean("slaveRedisConnectionFactory", RoleConnectionFactory.class).getSyncPool();
+	private static PoolView slavePool(ApplicationContext context) {
+		return context.getBean("slaveRedisConnectionFactory", RoleConnectionFactory.class).getPool();
 	}
 
 	private void writeKeys(ApplicationContext context) {

@@ -9,7 +9,7 @@ import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolType;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.PoolLease;
-import io.gdnode.pool.registry.SharedPool;
+import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -56,7 +56,7 @@ public class RegistryPathBenchmark {
 
 	private SharedPoolRegistry registry;
 
-	private SharedPool registryPool;
+	private BlockingPool registryPool;
 
 	private RedisClient client;
 

@@ -28,7 +28,7 @@ final class StarterComponent implements RedisComponent, DisposableBean {
 			RoleConnectionFactory autoConfigured = context.getBean(role.id() + "RedisConnectionFactory",
 					RoleConnectionFactory.class);
 			RoleConnectionFactory factory = new RoleConnectionFactory(registry,
-					autoConfigured.getSyncPool().getDefinition());
+					autoConfigured.getPool().getDefinition());
 			factory.afterPropertiesSet();
 			factory.start();
 			this.factories.put(role, factory);

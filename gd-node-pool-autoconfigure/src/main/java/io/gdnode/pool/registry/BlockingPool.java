@@ -1,0 +1,115 @@
+package io.gdnode.pool.registry;
+
+import java.time.Duration;
+
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolExhaustedException;
+import io.gdnode.pool.PoolTopology;
+import io.gdnode.pool.PoolType;
+import io.gdnode.pool.connect.ByteBufferCodec;
+import io.gdnode.pool.connect.ConnectionOpener;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+
+/**
+ * A pool for Spring Data Redis's blocking and reactive connections: one shared, multiplexed
+ * connection used under a {@link PoolLease}, dedicated connections lent to one caller at a time
+ * from {@link #borrow()} to {@link #giveBack}, and socketless connections for transactions.
+ */
+public final class BlockingPool extends SharedPool<BlockingGeneration> {
+
+	BlockingPool(PoolKey key, PoolDefinition definition, String name, ClientResources resources,
+			Duration leakThreshold) {
+		super(key, definition, name, resources, leakThreshold);
+	}
+
+	/**
+	 * Take a lease on the open generation, opening one if needed. The shared connection of the
+	 * lease may be used until the lease is closed.
+	 * @return the lease, to be closed after use
+	 */
+	public PoolLease lease() {
+		return new PoolLease(acquire(), this.leakDetector.track());
+	}
+
+	/**
+	 * Borrow a dedicated connection, waiting at most the pool's wait timeout when all are in use.
+	 * @param <C> the connection type: a {@code StatefulRedisConnection}, or for a Cluster pool a
+	 * {@code StatefulRedisClusterConnection}
+	 * @return a connection to hand back with {@link #giveBack}
+	 * @throws PoolExhaustedException when no connection came back in time
+	 */
+	@SuppressWarnings("unchecked")
+	public <C extends StatefulConnection<?, ?>> C borrow() {
+		BlockingGeneration generation = acquire();
+		try {
+			return (C) tracked(generation.borrow());
+		}
+		catch (RuntimeException ex) {
+			generation.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Return a connection for MULTI ... EXEC blocks that holds no socket of its own: it writes each
+	 * block in one piece on the pool's transaction lane, which all transactions share, and borrows a
+	 * dedicated connection only once a command needs one (WATCH, a blocking pop, a pipeline).
+	 * @param <C> the connection type: a {@code StatefulRedisConnection}
+	 * @return a connection to hand back with {@link #giveBack}
+	 */
+	@SuppressWarnings("unchecked")
+	public <C extends StatefulConnection<?, ?>> C transactionConnection() {
+		if (this.definition.topology().kind() == PoolTopology.Kind.CLUSTER) {
+			// As Spring Data Redis says too: a block's keys may live on different nodes.
+			throw new UnsupportedOperationException(
+					"Redis pool '" + this.name + "' is a Redis Cluster pool: MULTI ... EXEC is not supported in cluster mode");
+		}
+		return (C) tracked(acquire().transactionConnection(this.resources, this.clientOptions));
+	}
+
+	/**
+	 * Give back a connection from {@link #borrow()} or {@link #transactionConnection()}.
+	 * @param connection the connection
+	 */
+	public void giveBack(StatefulConnection<?, ?> connection) {
+		untrack(connection);
+		if (connection instanceof TransactionConnection<?, ?> transactions) {
+			// Gives back what it borrowed and releases its lease on its generation.
+			transactions.close();
+			return;
+		}
+		// A borrower's lease keeps its generation current; none is current only once the pool has retired.
+		BlockingGeneration generation = current();
+		if (generation != null) {
+			generation.giveBack(connection, generation::release);
+		}
+		else if (!ConnectionOpener.isClosed(connection)) {
+			// The pool retired while the connection was lent; retiring may have closed it already.
+			connection.close();
+		}
+	}
+
+	/**
+	 * Open a connection for a subscription. Subscriptions hold their connection for as long as they
+	 * last, so they are not taken from the pool; the caller closes it.
+	 * @return a new pub/sub connection
+	 */
+	public StatefulRedisPubSubConnection<?, ?> connectPubSub() {
+		return this.opener.openPubSub(codec(), this.uri);
+	}
+
+	@Override
+	BlockingGeneration openGeneration() {
+		return new BlockingGeneration(this.opener, this.uri, codec(), this.name, this.definition, this.counters,
+				this.resources.timer());
+	}
+
+	private RedisCodec<?, ?> codec() {
+		return (this.definition.type() == PoolType.REACTIVE) ? ByteBufferCodec.INSTANCE : ByteArrayCodec.INSTANCE;
+	}
+
+}
