@@ -2,8 +2,6 @@ package io.gdnode.pool;
 
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * A point-in-time reading of one pool, as returned by the registry.
  *
@@ -34,7 +32,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record PoolStats(String name, String role, String type, String endpoint, boolean pooled, int max, int min,
 		int active, int idle, int waiting, int connections, int leases, long created, long destroyed, long borrowed,
-		long transactions, long timeouts, long leaked, @JsonProperty("acquire_ms") long acquireMillis, int clients,
-		@JsonProperty("idle_time") long idleTime, String topology, String reads, List<PoolNode> nodes) {
+		long transactions, long timeouts, long leaked, long acquireMillis, int clients,
+		long idleTime, String topology, String reads, List<PoolNode> nodes) {
 
 }

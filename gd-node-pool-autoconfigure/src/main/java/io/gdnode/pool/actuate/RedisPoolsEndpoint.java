@@ -4,7 +4,6 @@ import java.util.List;
 
 import io.gdnode.pool.PoolInUseException;
 import io.gdnode.pool.PoolStats;
-import io.gdnode.pool.RegistryStats;
 import io.gdnode.pool.registry.SharedPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 
@@ -36,11 +35,11 @@ public class RedisPoolsEndpoint {
 
 	/**
 	 * Report every open pool: {@code GET /actuator/redispools}.
-	 * @return the statistics of the open pools
+	 * @return the statistics of the open pools: {@code total_pools} and {@code pools} by name
 	 */
 	@ReadOperation
-	public RegistryStats pools() {
-		return this.registry.getPoolStats();
+	public Object pools() {
+		return StatsJson.of(this.registry.getPoolStats());
 	}
 
 	/**
@@ -49,8 +48,9 @@ public class RedisPoolsEndpoint {
 	 * @return the pool's statistics, or {@code null} (404) when no open pool has that name
 	 */
 	@ReadOperation
-	public PoolStats pool(@Selector String name) {
-		return this.registry.getPoolStats(name);
+	public Object pool(@Selector String name) {
+		PoolStats stats = this.registry.getPoolStats(name);
+		return (stats != null) ? StatsJson.of(stats) : null;
 	}
 
 	/**
@@ -79,7 +79,7 @@ public class RedisPoolsEndpoint {
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
 		int evicted = pool.evictIdleConnections();
-		return new WebEndpointResponse<>(new EvictionDescriptor(evicted, pool.getStats()));
+		return new WebEndpointResponse<>(new EvictionDescriptor(evicted, StatsJson.of(pool.getStats())));
 	}
 
 	/**
@@ -114,9 +114,9 @@ public class RedisPoolsEndpoint {
 	/**
 	 * What a soft eviction closed.
 	 * @param evicted how many idle connections were closed
-	 * @param pool the pool afterwards
+	 * @param pool the pool's statistics afterwards
 	 */
-	public record EvictionDescriptor(int evicted, PoolStats pool) implements OperationResponseBody {
+	public record EvictionDescriptor(int evicted, Object pool) implements OperationResponseBody {
 
 	}
 
