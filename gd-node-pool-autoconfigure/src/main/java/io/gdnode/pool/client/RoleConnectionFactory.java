@@ -201,8 +201,10 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	/**
 	 * A connection that holds a lease on the sync pool from creation to close, so the pool's
 	 * shared connection cannot be closed under it, and whose errors name the pool and endpoint.
-	 * A transaction that is the first to need a connection of its own gets the pool's
-	 * {@linkplain BlockingPool#transactionConnection() transaction connection} instead of a dedicated one.
+	 * Whatever needs a connection of its own (MULTI, WATCH, a blocking pop, a pipeline) gets the
+	 * pool's {@linkplain BlockingPool#transactionConnection() transaction connection}: MULTI ... EXEC
+	 * blocks go to the lane every transaction shares, anything else borrows a dedicated connection
+	 * at its first command.
 	 */
 	private static final class LeasedConnection extends LettuceConnection {
 
@@ -211,8 +213,6 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		private final BlockingPool pool;
 
 		private final PoolExceptionTranslator exceptionTranslator;
-
-		private boolean startingTransaction;
 
 		LeasedConnection(PoolLease lease, BlockingPool pool, LettuceConnectionProvider connectionProvider, long timeout,
 				int database, PoolExceptionTranslator exceptionTranslator) {
@@ -224,19 +224,8 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		}
 
 		@Override
-		public void multi() {
-			this.startingTransaction = true;
-			try {
-				super.multi();
-			}
-			finally {
-				this.startingTransaction = false;
-			}
-		}
-
-		@Override
 		protected StatefulConnection<byte[], byte[]> doGetAsyncDedicatedConnection() {
-			return this.startingTransaction ? this.pool.transactionConnection() : super.doGetAsyncDedicatedConnection();
+			return this.pool.transactionConnection();
 		}
 
 		@Override
