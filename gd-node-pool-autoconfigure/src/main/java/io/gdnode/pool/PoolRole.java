@@ -2,7 +2,6 @@ package io.gdnode.pool;
 
 import java.util.Locale;
 
-
 /**
  * The role a pool plays for the application: where its connections go and what they are for.
  *

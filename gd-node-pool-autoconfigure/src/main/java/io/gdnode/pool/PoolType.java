@@ -2,7 +2,6 @@ package io.gdnode.pool;
 
 import java.util.Locale;
 
-
 /**
  * How a pool hands out connections; reported as {@code type} in the pool statistics.
  */

@@ -30,7 +30,8 @@ final class AsyncGeneration extends PoolGeneration {
 
 	private final PoolDefinition definition;
 
-	private final BoundedAsyncPool<StatefulConnection<String, String>> pool;
+	/** The connections, each acquired by one caller at a time. */
+	private final BoundedAsyncPool<StatefulConnection<String, String>> dedicated;
 
 	private final Queue<CompletableFuture<StatefulConnection<String, String>>> waiters = new ConcurrentLinkedQueue<>();
 
@@ -47,7 +48,7 @@ final class AsyncGeneration extends PoolGeneration {
 			.testOnAcquire()
 			.testOnRelease()
 			.build();
-		this.pool = new BoundedAsyncPool<>(new ConnectionFactory(opener, uri, counters), config);
+		this.dedicated = new BoundedAsyncPool<>(new ConnectionFactory(opener, uri, counters), config);
 	}
 
 	@Override
@@ -58,7 +59,7 @@ final class AsyncGeneration extends PoolGeneration {
 
 	CompletableFuture<StatefulConnection<String, String>> acquire() {
 		long start = System.nanoTime();
-		return this.pool.acquire().handle((connection, ex) -> {
+		return this.dedicated.acquire().handle((connection, ex) -> {
 			if (ex == null) {
 				return CompletableFuture.completedFuture(connection);
 			}
@@ -71,7 +72,7 @@ final class AsyncGeneration extends PoolGeneration {
 	}
 
 	CompletableFuture<Void> release(StatefulConnection<String, String> connection) {
-		return this.pool.release(connection).whenComplete((ignored, ex) -> handOver());
+		return this.dedicated.release(connection).whenComplete((ignored, ex) -> handOver());
 	}
 
 	private static boolean isExhausted(Throwable ex) {
@@ -94,7 +95,7 @@ final class AsyncGeneration extends PoolGeneration {
 		if (this.waiters.isEmpty()) {
 			return;
 		}
-		this.pool.acquire().whenComplete((connection, ex) -> {
+		this.dedicated.acquire().whenComplete((connection, ex) -> {
 			if (ex != null) {
 				return;
 			}
@@ -104,7 +105,7 @@ final class AsyncGeneration extends PoolGeneration {
 					return;
 				}
 			}
-			this.pool.release(connection);
+			this.dedicated.release(connection);
 		});
 	}
 
@@ -115,12 +116,12 @@ final class AsyncGeneration extends PoolGeneration {
 
 	@Override
 	int active() {
-		return Math.max(this.pool.getObjectCount() - this.pool.getIdle(), 0);
+		return Math.max(this.dedicated.getObjectCount() - this.dedicated.getIdle(), 0);
 	}
 
 	@Override
 	int idle() {
-		return this.pool.getIdle();
+		return this.dedicated.getIdle();
 	}
 
 	@Override
@@ -130,19 +131,19 @@ final class AsyncGeneration extends PoolGeneration {
 
 	@Override
 	int evictIdle() {
-		int idle = this.pool.getIdle();
-		this.pool.clear();
+		int idle = this.dedicated.getIdle();
+		this.dedicated.clear();
 		return idle;
 	}
 
 	@Override
 	int connections() {
-		return this.pool.getObjectCount();
+		return this.dedicated.getObjectCount();
 	}
 
 	@Override
 	void close() {
-		this.pool.closeAsync().orTimeout(this.definition.waitTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
+		this.dedicated.closeAsync().orTimeout(this.definition.waitTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
 	}
 
 	private record ConnectionFactory(ConnectionOpener opener, RedisURI uri,

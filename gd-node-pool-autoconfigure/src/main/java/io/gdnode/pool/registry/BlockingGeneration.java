@@ -55,7 +55,8 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 
 	private final PoolDefinition definition;
 
-	private final GenericObjectPool<StatefulConnection<?, ?>> pool;
+	/** The dedicated connections, lent to one caller at a time; {@code null} when not pooled. */
+	private final GenericObjectPool<StatefulConnection<?, ?>> dedicated;
 
 	private volatile StatefulConnection<?, ?> shared;
 
@@ -77,7 +78,7 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 		this.name = name;
 		this.definition = definition;
 		this.keepAlive = definition.connection().keepAlive();
-		this.pool = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
+		this.dedicated = definition.pooled() ? new GenericObjectPool<>(new ConnectionFactory(), config(definition)) : null;
 		this.lane = new TransactionLane(this::connect, this::destroy, codec, counters.transactions::increment);
 		this.heartbeat = timer.newTimeout(this::heartbeat, this.keepAlive.toNanos(), TimeUnit.NANOSECONDS);
 	}
@@ -164,24 +165,24 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 	@Override
 	public StatefulConnection<?, ?> borrow() {
 		long start = System.nanoTime();
-		StatefulConnection<?, ?> connection = (this.pool != null) ? borrowPooled() : connect();
+		StatefulConnection<?, ?> connection = (this.dedicated != null) ? borrowPooled() : connect();
 		this.counters.acquired(start);
 		return connection;
 	}
 
 	private StatefulConnection<?, ?> borrowPooled() {
 		try {
-			return this.pool.borrowObject();
+			return this.dedicated.borrowObject();
 		}
 		catch (NoSuchElementException ex) {
 			this.counters.timeouts.increment();
 			// The caller that gave up is no longer counted among the waiters.
-			throw new PoolExhaustedException(this.name, this.definition, this.pool.getNumActive(),
-					this.pool.getNumWaiters(), ex);
+			throw new PoolExhaustedException(this.name, this.definition, this.dedicated.getNumActive(),
+					this.dedicated.getNumWaiters(), ex);
 		}
 		catch (InterruptedException ex) {
 			// Closing a commons-pool2 pool interrupts its waiters: that interrupt is ours, not the caller's.
-			if (!this.pool.isClosed()) {
+			if (!this.dedicated.isClosed()) {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("Interrupted while waiting for a connection of Redis pool '"
 						+ this.name + "'", ex);
@@ -189,7 +190,7 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 			throw closed(ex);
 		}
 		catch (RuntimeException ex) {
-			throw this.pool.isClosed() ? closed(ex) : ex;
+			throw this.dedicated.isClosed() ? closed(ex) : ex;
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not open a connection for Redis pool '" + this.name + "'", ex);
@@ -215,17 +216,17 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 
 	void giveBack(StatefulConnection<?, ?> connection, Runnable onReturned) {
 		SessionTracker session = SessionTracker.of(connection);
-		SessionTracker.Leftover leftover = (this.pool == null || session == null || this.opener.broken(connection))
+		SessionTracker.Leftover leftover = (this.dedicated == null || session == null || this.opener.broken(connection))
 				? SessionTracker.Leftover.UNKNOWN : session.leftover();
 		switch (leftover) {
 			case NOTHING -> {
-				this.pool.returnObject(connection);
+				this.dedicated.returnObject(connection);
 				onReturned.run();
 			}
 			case RESETTABLE -> reset(connection, session).whenComplete((ignored, ex) -> {
 				if (ex == null) {
 					session.resetDone();
-					this.pool.returnObject(connection);
+					this.dedicated.returnObject(connection);
 				}
 				else {
 					discard(connection);
@@ -259,12 +260,12 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 	}
 
 	private void discard(StatefulConnection<?, ?> connection) {
-		if (this.pool == null) {
+		if (this.dedicated == null) {
 			destroy(connection);
 			return;
 		}
 		try {
-			this.pool.invalidateObject(connection);
+			this.dedicated.invalidateObject(connection);
 		}
 		catch (Exception ex) {
 			logger.debug("Redis pool '" + this.name + "': closing a connection failed", ex);
@@ -298,21 +299,21 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 
 	@Override
 	int idle() {
-		return (this.pool != null) ? this.pool.getNumIdle() : 0;
+		return (this.dedicated != null) ? this.dedicated.getNumIdle() : 0;
 	}
 
 	@Override
 	int waiting() {
-		return (this.pool != null) ? this.pool.getNumWaiters() : 0;
+		return (this.dedicated != null) ? this.dedicated.getNumWaiters() : 0;
 	}
 
 	@Override
 	int evictIdle() {
-		if (this.pool == null) {
+		if (this.dedicated == null) {
 			return 0;
 		}
-		int idle = this.pool.getNumIdle();
-		this.pool.clear();
+		int idle = this.dedicated.getNumIdle();
+		this.dedicated.clear();
 		return idle;
 	}
 
@@ -335,8 +336,8 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 		if (scheduled != null) {
 			scheduled.cancel();
 		}
-		if (this.pool != null) {
-			this.pool.close();
+		if (this.dedicated != null) {
+			this.dedicated.close();
 		}
 		this.lane.close();
 		StatefulConnection<?, ?> connection = this.shared;

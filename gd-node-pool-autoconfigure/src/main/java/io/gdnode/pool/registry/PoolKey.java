@@ -95,7 +95,6 @@ final class PoolKey {
 				System.identityHashCode(this.resources), System.identityHashCode(this.owner));
 	}
 
-
 	@Override
 	public String toString() {
 		return this.role.id() + "/" + this.type.id() + " " + this.endpoint.url();

@@ -130,5 +130,4 @@ class RedisPoolMetricsTests {
 		return meters.get(name).tag("pool", pool).gauge().value();
 	}
 
-
 }

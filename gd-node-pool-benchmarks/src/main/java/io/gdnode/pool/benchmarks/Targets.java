@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 
 import io.gdnode.pool.autoconfigure.RedisPoolProperties;
 
-
 /**
  * The issue's targets, checked against the measurements: what each asks, what was measured, and
  * whether it was met.
