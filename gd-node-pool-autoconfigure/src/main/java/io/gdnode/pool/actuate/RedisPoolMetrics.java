@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
-import io.gdnode.pool.PoolView;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.PoolTopology;
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.registry.PoolListener;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.gdnode.pool.PoolRole;
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
-import io.gdnode.pool.PoolView;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -3,8 +3,8 @@ package io.gdnode.pool.client;
 import java.util.Locale;
 
 import io.gdnode.pool.PoolTopology;
-import io.gdnode.pool.SharedConnectionStateException;
 import io.gdnode.pool.PoolView;
+import io.gdnode.pool.SharedConnectionStateException;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;

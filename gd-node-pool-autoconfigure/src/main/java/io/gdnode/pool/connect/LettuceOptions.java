@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.gdnode.pool.ConnectionSettings;
+import io.gdnode.pool.PoolType;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.DefaultEventPublisherOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -25,6 +29,20 @@ public final class LettuceOptions {
 	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(100);
 
 	private LettuceOptions() {
+	}
+
+	/**
+	 * Return the codec of a pool's connections: byte arrays for Spring Data Redis's blocking
+	 * connections, byte buffers for its reactive ones, Strings for the async pool.
+	 * @param type the pool type
+	 * @return the codec
+	 */
+	public static RedisCodec<?, ?> codec(PoolType type) {
+		return switch (type) {
+			case SYNC -> ByteArrayCodec.INSTANCE;
+			case REACTIVE -> ByteBufferCodec.INSTANCE;
+			case ASYNC -> StringCodec.UTF8;
+		};
 	}
 
 	/**

@@ -5,11 +5,9 @@ import java.time.Duration;
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
 import io.gdnode.pool.PoolTopology;
-import io.gdnode.pool.PoolType;
-import io.gdnode.pool.connect.ByteBufferCodec;
 import io.gdnode.pool.connect.ConnectionOpener;
+import io.gdnode.pool.connect.LettuceOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -109,7 +107,7 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	}
 
 	private RedisCodec<?, ?> codec() {
-		return (this.definition.type() == PoolType.REACTIVE) ? ByteBufferCodec.INSTANCE : ByteArrayCodec.INSTANCE;
+		return LettuceOptions.codec(this.definition.type());
 	}
 
 }

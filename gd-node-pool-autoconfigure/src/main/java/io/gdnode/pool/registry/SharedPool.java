@@ -9,23 +9,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.PoolDefinition;
-import io.gdnode.pool.PoolExhaustedException;
 import io.gdnode.pool.PoolInUseException;
 import io.gdnode.pool.PoolStats;
-import io.gdnode.pool.PoolView;
 import io.gdnode.pool.PoolTopology;
-import io.gdnode.pool.PoolType;
-import io.gdnode.pool.connect.ByteBufferCodec;
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.connect.ConnectFailure;
 import io.gdnode.pool.connect.ConnectionOpener;
 import io.gdnode.pool.connect.LettuceOptions;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 
 /**

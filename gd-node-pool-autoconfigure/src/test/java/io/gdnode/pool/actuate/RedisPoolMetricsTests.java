@@ -3,12 +3,12 @@ package io.gdnode.pool.actuate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.gdnode.pool.registry.BlockingPools;
-import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.BlockingPool;
+import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -6,9 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.gdnode.pool.registry.BlockingPools;
-import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.BlockingPool;
+import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;

@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
-import io.gdnode.pool.registry.BlockingPools;
-import io.gdnode.pool.registry.SharedPoolRegistry;
-import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.BlockingPool;
+import io.gdnode.pool.registry.BlockingPools;
+import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.ConnectionSettings;
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
 import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolType;
 import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.PoolLease;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;

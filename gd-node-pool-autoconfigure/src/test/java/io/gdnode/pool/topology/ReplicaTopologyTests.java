@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.gdnode.pool.PoolView;
 import io.gdnode.pool.PoolNode;
 import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsHealthContributorAutoConfiguration;
