@@ -8,7 +8,9 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.resource.Delay;
 
 /**
- * Every new connection of one pool goes through here. After a failed attempt the pool does not try
+ * Every new connection of one pool goes through here: pooled, shared, pub/sub and health probes
+ * (not the probes a replica pool sends to find servers it does not know: one server that is down
+ * must not hold back connections to the others). After a failed attempt the pool does not try
  * again until a backoff has passed (doubling up to the reconnect cap, reset by a success), and then
  * lets one caller alone try; callers in between get the last failure at once. That bounds the
  * attempts per second a pool makes against a Redis that refuses them (down, out of clients, wrong
