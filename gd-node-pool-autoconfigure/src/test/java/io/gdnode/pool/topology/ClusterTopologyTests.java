@@ -145,10 +145,14 @@ class ClusterTopologyTests {
 		});
 	}
 
+	/**
+	 * Short timeouts, so that writes to the dead master fail fast during the failover, yet long
+	 * enough for a command or connect on a 2-core machine busy with six servers and the test.
+	 */
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
-			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=1s",
-					"redis.timeout.connect=1s", "redis.cluster.refresh-period=10m");
+			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=3s",
+					"redis.timeout.connect=3s", "redis.cluster.refresh-period=10m");
 	}
 
 	/**
