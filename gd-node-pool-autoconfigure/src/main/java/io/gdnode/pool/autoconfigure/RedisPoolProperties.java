@@ -531,7 +531,7 @@ public class RedisPoolProperties {
 		 * How long a Redis command may take, a blocking one (BLPOP, XREAD BLOCK, WAIT) its block time
 		 * on top; spring.data.redis.timeout applies when this is not set.
 		 */
-		private Duration command = Duration.ofSeconds(60);
+		private Duration command = Duration.ofSeconds(5);
 
 		/**
 		 * How long opening a connection may take; spring.data.redis.connect-timeout applies when
