@@ -16,7 +16,7 @@ public class InvalidRedisPropertyException extends RuntimeException {
 	}
 
 	InvalidRedisPropertyException(String property, Object value, String allowed, Throwable cause) {
-		super(RedisPoolSettings.environmentVariable(property) + " (" + property + ") is '" + value + "': allowed is "
+		super(RedisEnvironmentVariables.of(property) + " (" + property + ") is '" + value + "': allowed is "
 				+ allowed, cause);
 		this.property = property;
 		this.value = value;

@@ -62,8 +62,14 @@ public final class RedisPoolAutoConfiguration {
 
 	private final ClientOptionsCustomizers clientOptionsCustomizers;
 
-	RedisPoolAutoConfiguration(ObjectProvider<LettuceClientOptionsBuilderCustomizer> clientOptionsCustomizers,
+	/**
+	 * Check the properties before any bean uses them, so that a bad value stops start-up even
+	 * when the application defines every bean itself.
+	 */
+	RedisPoolAutoConfiguration(RedisPoolProperties properties, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<LettuceClientOptionsBuilderCustomizer> clientOptionsCustomizers,
 			ObjectProvider<LettuceClientConfigurationBuilderCustomizer> clientConfigurationCustomizers) {
+		new RedisPoolPropertiesValidator(properties, sslBundles.getIfAvailable()).validate();
 		this.clientOptionsCustomizers = new ClientOptionsCustomizers(clientOptionsCustomizers,
 				clientConfigurationCustomizers);
 	}
@@ -104,10 +110,11 @@ public final class RedisPoolAutoConfiguration {
 			Environment environment, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
-		RedisPoolSettings settings = settings(properties, environment, connectionDetails, dataRedisProperties);
+		SpringDataRedisSettings springDataRedis = springDataRedis(environment, connectionDetails, dataRedisProperties);
+		PoolDefinitionMapper mapper = mapper(properties, springDataRedis);
 		// Logged once, here: the slave and async roles follow the master's endpoint.
-		settings.warnings().forEach(logger::warn);
-		return roleConnectionFactory(registry, settings, environment, sslBundles, PoolRole.MASTER);
+		new SpringDataRedisWarnings(properties, springDataRedis, mapper).warnings().forEach(logger::warn);
+		return roleConnectionFactory(registry, mapper, environment, sslBundles, PoolRole.MASTER);
 	}
 
 	@Bean
@@ -117,8 +124,8 @@ public final class RedisPoolAutoConfiguration {
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		return roleConnectionFactory(registry,
-				settings(properties, environment, connectionDetails, dataRedisProperties), environment, sslBundles,
-				PoolRole.SLAVE);
+				mapper(properties, springDataRedis(environment, connectionDetails, dataRedisProperties)), environment,
+				sslBundles, PoolRole.SLAVE);
 	}
 
 	@Bean
@@ -128,8 +135,8 @@ public final class RedisPoolAutoConfiguration {
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		return roleConnectionFactory(registry,
-				settings(properties, environment, connectionDetails, dataRedisProperties), environment, sslBundles,
-				PoolRole.LOCAL);
+				mapper(properties, springDataRedis(environment, connectionDetails, dataRedisProperties)), environment,
+				sslBundles, PoolRole.LOCAL);
 	}
 
 	@Bean
@@ -138,8 +145,9 @@ public final class RedisPoolAutoConfiguration {
 			Environment environment, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
-		RedisPoolSettings settings = settings(properties, environment, connectionDetails, dataRedisProperties);
-		return new AsyncRedisPool(registry, definition(settings, environment, sslBundles, PoolRole.ASYNC));
+		PoolDefinitionMapper mapper = mapper(properties,
+				springDataRedis(environment, connectionDetails, dataRedisProperties));
+		return new AsyncRedisPool(registry, definition(mapper, environment, sslBundles, PoolRole.ASYNC));
 	}
 
 	@Bean
@@ -165,27 +173,29 @@ public final class RedisPoolAutoConfiguration {
 	}
 
 	/**
-	 * Return the settings of the roles: the starter's properties over the application's Spring
-	 * Boot Redis connection, whose beans exist by now (Boot's Redis auto-configuration defines
-	 * them after this one) unless the application excluded it.
+	 * Return the application's Spring Boot Redis connection, whose beans exist by now (Boot's Redis
+	 * auto-configuration defines them after this one) unless the application excluded it.
 	 */
-	private RedisPoolSettings settings(RedisPoolProperties properties, Environment environment,
+	private static SpringDataRedisSettings springDataRedis(Environment environment,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
-		SpringDataRedisSettings springDataRedis = SpringDataRedisSettings.of(connectionDetails.getIfAvailable(),
-				dataRedisProperties.getIfAvailable(), environment);
-		return new RedisPoolSettings(properties, springDataRedis, this.clientOptionsCustomizers);
+		return SpringDataRedisSettings.of(connectionDetails.getIfAvailable(), dataRedisProperties.getIfAvailable(),
+				environment);
+	}
+
+	private PoolDefinitionMapper mapper(RedisPoolProperties properties, SpringDataRedisSettings springDataRedis) {
+		return new PoolDefinitionMapper(properties, springDataRedis, this.clientOptionsCustomizers);
 	}
 
 	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,
-			RedisPoolSettings settings, Environment environment, ObjectProvider<SslBundles> sslBundles,
+			PoolDefinitionMapper mapper, Environment environment, ObjectProvider<SslBundles> sslBundles,
 			PoolRole role) {
-		return new RoleConnectionFactory(registry, definition(settings, environment, sslBundles, role));
+		return new RoleConnectionFactory(registry, definition(mapper, environment, sslBundles, role));
 	}
 
-	private static PoolDefinition definition(RedisPoolSettings settings, Environment environment,
+	private static PoolDefinition definition(PoolDefinitionMapper mapper, Environment environment,
 			ObjectProvider<SslBundles> sslBundles, PoolRole role) {
-		return settings.definition(role, environment.getProperty("spring.application.name"),
+		return mapper.definition(role, environment.getProperty("spring.application.name"),
 				sslBundles.getIfAvailable());
 	}
 

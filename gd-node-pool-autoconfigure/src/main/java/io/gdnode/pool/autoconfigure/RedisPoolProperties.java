@@ -8,7 +8,6 @@ import java.util.Set;
 
 import io.gdnode.pool.PoolRole;
 
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -16,9 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * the {@code REDIS_*} environment variables ({@code REDIS_MASTER_POOL_SIZE} is
  * {@code redis.master.pool.size}). Other {@code REDIS_*} variables, such as the ones Kubernetes
  * injects for a service named redis, are ignored.
+ * <p>
+ * Data only: the field initializers are the one source of the defaults. The auto-configuration
+ * checks the values ({@link RedisPoolPropertiesValidator}) and maps them to pool definitions
+ * ({@link PoolDefinitionMapper}).
  */
 @ConfigurationProperties("redis")
-public class RedisPoolProperties implements InitializingBean {
+public class RedisPoolProperties {
 
 	/**
 	 * Redis URL for the master, slave and async roles when they have none of their own, for example
@@ -27,29 +30,29 @@ public class RedisPoolProperties implements InitializingBean {
 	private String url;
 
 	/**
-	 * Whether clients asking for the same pool share it, across application contexts of the JVM too.
-	 * When off, every client gets a pool of its own.
+	 * Whether clients asking for the same pool share it, across the JVM's application contexts too,
+	 * rather than each getting a pool of its own.
 	 */
 	@NumericBoolean
 	private boolean shared = true;
 
 	/**
-	 * The master: writes.
+	 * The master (writes).
 	 */
-	private final Role master = role(10);
+	private final Role master = new Role(10, null);
 
 	/**
-	 * The slave: reads. Connects to the master when no URL of its own is set.
+	 * The slave (reads), which connects to the master when no URL of its own is set.
 	 */
 	private final Slave slave = new Slave();
 
 	/**
 	 * The local Redis of this node.
 	 */
-	private final Role local = role(5);
+	private final Role local = new Role(5, "redis://localhost:6379");
 
 	/**
-	 * The async pool for non-blocking clients. Connects to the master when no URL of its own is set.
+	 * The async pool for non-blocking clients, which connects to the master when no URL of its own is set.
 	 */
 	private final Async async = new Async();
 
@@ -157,17 +160,6 @@ public class RedisPoolProperties implements InitializingBean {
 		return this.cluster;
 	}
 
-	private static Role role(int poolSize) {
-		Role role = new Role();
-		role.getPool().setSize(poolSize);
-		return role;
-	}
-
-	@Override
-	public void afterPropertiesSet() {
-		new RedisPoolSettings(this).validate();
-	}
-
 	/**
 	 * Where a role connects and how its pool is sized.
 	 */
@@ -187,6 +179,12 @@ public class RedisPoolProperties implements InitializingBean {
 		 * TLS of this role.
 		 */
 		private final Ssl ssl = new Ssl();
+
+		// Private, so that the metadata processor reads the getters rather than this constructor.
+		private Role(int poolSize, String url) {
+			this.pool.setSize(poolSize);
+			this.url = url;
+		}
 
 		public String getUrl() {
 			return this.url;
@@ -220,10 +218,10 @@ public class RedisPoolProperties implements InitializingBean {
 		/**
 		 * What reads do when no replica is reachable: 'master' reads from the master, 'none' fails.
 		 */
-		private String fallback = "master";
+		private Fallback fallback = Fallback.MASTER;
 
 		Slave() {
-			getPool().setSize(20);
+			super(20, null);
 		}
 
 		public boolean isDiscovery() {
@@ -234,13 +232,26 @@ public class RedisPoolProperties implements InitializingBean {
 			this.discovery = discovery;
 		}
 
-		public String getFallback() {
+		public Fallback getFallback() {
 			return this.fallback;
 		}
 
-		public void setFallback(String fallback) {
+		public void setFallback(Fallback fallback) {
 			this.fallback = fallback;
 		}
+
+	}
+
+	/**
+	 * What the slave's reads do when no replica is reachable.
+	 */
+	public enum Fallback {
+
+		/** Reads go to the master. */
+		MASTER,
+
+		/** Reads fail. */
+		NONE
 
 	}
 
@@ -350,8 +361,8 @@ public class RedisPoolProperties implements InitializingBean {
 	public static class Pool {
 
 		/**
-		 * Whether to pool dedicated connections. When off, each is opened and closed per use; plain
-		 * commands still share one connection.
+		 * Whether to pool dedicated connections, rather than open and close one per use (plain
+		 * commands share one connection either way).
 		 */
 		@NumericBoolean
 		private boolean enabled = true;
@@ -386,7 +397,8 @@ public class RedisPoolProperties implements InitializingBean {
 	public static class Async {
 
 		/**
-		 * Redis URL of the async pool, for example redis://user:secret@redis:6379/0, or rediss:// for TLS.
+		 * Redis URL of the async pool, for example redis://user:secret@redis:6379/0, or rediss:// for
+		 * TLS; the master's when not set.
 		 */
 		private String url;
 
@@ -424,7 +436,7 @@ public class RedisPoolProperties implements InitializingBean {
 	public static class AsyncPool {
 
 		/**
-		 * Whether to pool async connections. When off, each use opens and closes a connection.
+		 * Whether to pool async connections, rather than open and close one per use.
 		 */
 		@NumericBoolean
 		private boolean enabled = true;
@@ -471,15 +483,14 @@ public class RedisPoolProperties implements InitializingBean {
 	public static class Client {
 
 		/**
-		 * Prefix of the client name (CLIENT SETNAME) of every connection, followed by the pool name.
-		 * Defaults to spring.application.name, or gd-node.
+		 * Prefix of every connection's client name (CLIENT SETNAME), followed by the pool name; when
+		 * not set, spring.data.redis.client-name, then spring.application.name, then gd-node.
 		 */
 		private String name;
 
 		/**
-		 * Most commands one connection holds, sent and waiting for their reply; more fail at once.
-		 * Unbounded by default, as with Lettuce and Spring Boot, so that a transaction or pipeline
-		 * of any size runs whole.
+		 * Most commands one connection holds waiting for their reply, more failing at once; unbounded
+		 * by default, as in Lettuce and Spring Boot, so that a transaction or pipeline of any size runs whole.
 		 */
 		private int queue = Integer.MAX_VALUE;
 
@@ -517,20 +528,22 @@ public class RedisPoolProperties implements InitializingBean {
 		private Duration wait = Duration.ofSeconds(5);
 
 		/**
-		 * How long a Redis command may take.
+		 * How long a Redis command may take, a blocking one (BLPOP, XREAD BLOCK, WAIT) its block time
+		 * on top; spring.data.redis.timeout applies when this is not set.
 		 */
-		private Duration command = Duration.ofSeconds(60);
+		private Duration command = Duration.ofSeconds(5);
 
 		/**
-		 * How long opening a connection may take.
+		 * How long opening a connection may take; spring.data.redis.connect-timeout applies when
+		 * this is not set.
 		 */
 		private Duration connect = Duration.ofSeconds(10);
 
 		/**
-		 * Idle time before TCP keepalive probes start (3 probes, a third of it apart). A silent
-		 * peer is given up after twice this, idle or busy, and a connection that reads nothing
-		 * for the command timeout plus this while a command waits is closed and reconnected. Also
-		 * how often, at most, a replica pool looks for servers its connections do not know.
+		 * Idle time before TCP keepalive probes start (3 probes, a third of it apart), which also
+		 * sets the dead-peer bounds (a silent peer is given up after twice this, a connection that
+		 * reads nothing while a command waits after the command timeout plus this) and how often, at
+		 * most, a replica pool looks for servers its connections do not know.
 		 */
 		private Duration keepalive = Duration.ofSeconds(30);
 

@@ -34,14 +34,14 @@ class RedisPoolPropertiesFailureAnalyzer implements FailureAnalyzer {
 			}
 			if (cause instanceof BindException bind && bind.getName().toString().startsWith("redis.")) {
 				String property = bind.getName().toString();
-				return analysis(property, null, RedisPoolSettings.allowedValues(property), bind);
+				return analysis(property, null, RedisPoolPropertiesValidator.allowedValues(property), bind);
 			}
 		}
 		return null;
 	}
 
 	private FailureAnalysis analysis(String property, Object boundValue, String allowed, Throwable cause) {
-		String variable = RedisPoolSettings.environmentVariable(property);
+		String variable = RedisEnvironmentVariables.of(property);
 		ConfigurationProperty configured = configured(property);
 		Object value = (configured != null) ? configured.getValue() : boundValue;
 		String origin = (configured != null && configured.getOrigin() != null) ? " (from " + configured.getOrigin() + ")"

@@ -24,7 +24,7 @@ import org.springframework.util.StringUtils;
  * password, database and SSL bundle from the {@link DataRedisConnectionDetails} bean, which Boot
  * builds from {@code spring.data.redis.*} and which Testcontainers' {@code @ServiceConnection} and
  * Docker Compose replace; the client name, timeouts and {@code rediss://} from
- * {@link DataRedisProperties}. {@link RedisPoolSettings} makes it the default endpoint of the
+ * {@link DataRedisProperties}. {@link PoolDefinitionMapper} makes it the default endpoint of the
  * master, slave and async roles.
  */
 final class SpringDataRedisSettings {
@@ -200,7 +200,7 @@ final class SpringDataRedisSettings {
 		}
 		String name = (this.properties != null && StringUtils.hasText(this.properties.getSsl().getBundle()))
 				? this.properties.getSsl().getBundle() : UNNAMED_BUNDLE;
-		return new PoolTls(name, RedisTopologySettings.sslOptions(bundle));
+		return new PoolTls(name, SslBundleOptions.of(bundle));
 	}
 
 	/**
@@ -235,26 +235,26 @@ final class SpringDataRedisSettings {
 	/**
 	 * Return where the connection points, for comparing and for logs, with the password masked.
 	 */
-	RedisPoolSettings.Endpoint endpoint() {
+	ConfiguredEndpoint endpoint() {
 		DataRedisConnectionDetails details = this.details;
 		String nodes = String.join(",", nodes().stream().map((node) -> node.host() + ":" + node.port()).toList());
-		String credentials = RedisPoolSettings.Endpoint.credentials(details.getUsername(), details.getPassword() != null);
+		String credentials = ConfiguredEndpoint.credentials(details.getUsername(), details.getPassword() != null);
 		String scheme = (details.getSslBundle() != null || urlUsesSsl()) ? "rediss" : "redis";
 		int database = database();
 		if (details.getSentinel() != null) {
 			String master = details.getSentinel().getMaster();
-			return new RedisPoolSettings.Endpoint("sentinel " + master + " " + nodes + "/" + database,
+			return new ConfiguredEndpoint("sentinel " + master + " " + nodes + "/" + database,
 					scheme + "-sentinel://" + credentials + nodes + "/" + database + "#" + master);
 		}
 		if (details.getCluster() != null) {
-			return new RedisPoolSettings.Endpoint("cluster " + nodes,
+			return new ConfiguredEndpoint("cluster " + nodes,
 					scheme + "://" + credentials + nodes + " (cluster)");
 		}
 		if (details.getMasterReplica() != null) {
-			return new RedisPoolSettings.Endpoint("master/replica " + nodes,
+			return new ConfiguredEndpoint("master/replica " + nodes,
 					scheme + "://" + credentials + nodes + " (master/replica)");
 		}
-		return new RedisPoolSettings.Endpoint(nodes + "/" + database, scheme + "://" + credentials + nodes + "/" + database);
+		return new ConfiguredEndpoint(nodes + "/" + database, scheme + "://" + credentials + nodes + "/" + database);
 	}
 
 }

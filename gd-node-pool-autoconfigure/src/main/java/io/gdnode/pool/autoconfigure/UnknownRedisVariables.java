@@ -89,7 +89,7 @@ class UnknownRedisVariables implements SmartInitializingSingleton {
 		return bound.getAll()
 			.keySet()
 			.stream()
-			.map((name) -> RedisPoolSettings.environmentVariable(name.toString()))
+			.map((name) -> RedisEnvironmentVariables.of(name.toString()))
 			.collect(Collectors.toSet());
 	}
 
@@ -146,11 +146,11 @@ class UnknownRedisVariables implements SmartInitializingSingleton {
 				continue;
 			}
 			String name = prefix + "." + dashed(property.getName());
-			if (propertyType.getEnclosingClass() == RedisPoolProperties.class) {
+			if (propertyType.getEnclosingClass() == RedisPoolProperties.class && !propertyType.isEnum()) {
 				collect(propertyType, name, settings);
 			}
 			else {
-				settings.put(RedisPoolSettings.environmentVariable(name), name);
+				settings.put(RedisEnvironmentVariables.of(name), name);
 			}
 		}
 	}

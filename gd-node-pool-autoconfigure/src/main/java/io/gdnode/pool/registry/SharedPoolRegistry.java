@@ -37,12 +37,6 @@ import org.springframework.util.Assert;
  */
 public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 
-	/** How long a pool may sit unused before the cleanup closes it, unless configured otherwise. */
-	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
-
-	/** How often the cleanup runs, unless configured otherwise. */
-	public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
-
 	private static final Log logger = LogFactory.getLog(SharedPoolRegistry.class);
 
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);

@@ -134,6 +134,14 @@ class RedisPoolPropertiesTests {
 		});
 	}
 
+	@ParameterizedTest(name = "REDIS_SLAVE_FALLBACK={0}")
+	@CsvSource({ "none, NONE", "NONE, NONE", "None, NONE", "master, MASTER", "MASTER, MASTER" })
+	void slaveFallbackBindsInAnyCase(String value, RedisPoolProperties.Fallback fallback) {
+		this.contextRunner.withInitializer(systemEnvironment(Map.of("REDIS_SLAVE_FALLBACK", value)))
+			.run((context) -> assertThat(context.getBean(RedisPoolProperties.class).getSlave().getFallback())
+				.isEqualTo(fallback));
+	}
+
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|', textBlock = """
 			REDIS_MASTER_POOL_SIZE  | 0          | a whole number from 1 to 2147483647
