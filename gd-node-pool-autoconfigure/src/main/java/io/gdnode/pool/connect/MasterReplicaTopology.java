@@ -29,7 +29,6 @@ import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.netty.util.Timer;
 
 /**
  * Opens Lettuce master/replica connections: writes go to the master, reads where the topology
@@ -49,8 +48,6 @@ final class MasterReplicaTopology implements Topology {
 	private final Set<String> listed;
 
 	private final long recheckNanos;
-
-	private final Timer timer;
 
 	private final AtomicLong nextRecheck = new AtomicLong(System.nanoTime());
 
@@ -72,7 +69,6 @@ final class MasterReplicaTopology implements Topology {
 		this.listed = (topology.kind() != PoolTopology.Kind.REPLICAS) ? Set.of()
 				: nodes(uri).stream().map(MasterReplicaTopology::address).collect(Collectors.toUnmodifiableSet());
 		this.recheckNanos = recheck.toNanos();
-		this.timer = resources.timer();
 	}
 
 	@Override
@@ -113,20 +109,12 @@ final class MasterReplicaTopology implements Topology {
 		return found.nanos() - reads.createdNanos() > 0 && !knowsAll(view, found.servers());
 	}
 
-	/**
-	 * Look for unknown servers at most once per recheck interval, on the client's timer thread:
-	 * the caller whose lease noticed it only schedules the look.
-	 */
 	private void lookForUnknownServers(List<PoolNode> view) {
 		long due = this.nextRecheck.get();
 		long now = System.nanoTime();
 		if (now - due < 0 || !this.nextRecheck.compareAndSet(due, now + this.recheckNanos)) {
 			return;
 		}
-		this.timer.newTimeout((timeout) -> probeUnknownServers(view), 0, TimeUnit.MILLISECONDS);
-	}
-
-	private void probeUnknownServers(List<PoolNode> view) {
 		if (this.topology.kind() == PoolTopology.Kind.DISCOVERED) {
 			// Ask the master which replicas it has now.
 			probe(this.topology.master(), (commands) -> commands.info("replication")).thenAccept((info) -> {
