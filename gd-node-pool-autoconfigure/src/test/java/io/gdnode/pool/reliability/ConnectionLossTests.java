@@ -11,12 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.TcpProxy;
 import io.gdnode.pool.registry.SharedPoolRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -48,17 +47,8 @@ class ConnectionLossTests {
 
 	private final String application = "loss-" + applications.incrementAndGet();
 
-	private LocalRedisServer redis;
-
-	@BeforeEach
-	void startRedis() {
-		this.redis = LocalRedisServer.start();
-	}
-
-	@AfterEach
-	void stopRedis() {
-		this.redis.close();
-	}
+	@RegisterExtension
+	final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private ApplicationContextRunner contextRunner(String url) {
 		return new ApplicationContextRunner()
@@ -169,7 +159,7 @@ class ConnectionLossTests {
 	 */
 	@Test
 	void silentDropUnderTrafficIsDetectedWithinTheUnansweredBound() {
-		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+		try (TcpProxy proxy = TcpProxy.to(this.redis.server())) {
 			contextRunner(proxy.url()).run((context) -> {
 				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
 				AtomicInteger successes = new AtomicInteger();
@@ -210,7 +200,7 @@ class ConnectionLossTests {
 	 */
 	@Test
 	void silentDropWhileIdleIsFoundBeforeTheNextCall() {
-		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+		try (TcpProxy proxy = TcpProxy.to(this.redis.server())) {
 			contextRunner(proxy.url()).run((context) -> {
 				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
 				SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
@@ -251,7 +241,7 @@ class ConnectionLossTests {
 	 */
 	@Test
 	void unansweredCommandFailsWhenItsConnectionBreaksAndIsNeverResent() {
-		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+		try (TcpProxy proxy = TcpProxy.to(this.redis.server())) {
 			contextRunner(proxy.url()).withPropertyValues("redis.timeout.command=5s").run((context) -> {
 				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
 				master.opsForValue().set("k", "v");

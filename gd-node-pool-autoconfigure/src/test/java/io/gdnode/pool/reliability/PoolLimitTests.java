@@ -22,7 +22,7 @@ import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
 import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolType;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.PoolLease;
 import io.gdnode.pool.registry.SharedPoolRegistry;
@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +48,8 @@ class PoolLimitTests {
 
 	private static final AtomicInteger names = new AtomicInteger();
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private static ClientResources resources;
 
@@ -56,15 +58,13 @@ class PoolLimitTests {
 	private final List<SharedPoolRegistry> registries = new ArrayList<>();
 
 	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
+	static void createResources() {
 		resources = DefaultClientResources.create();
 	}
 
 	@AfterAll
-	static void stopRedis() {
+	static void shutDownResources() {
 		resources.shutdown(0, 2, TimeUnit.SECONDS);
-		redis.close();
 	}
 
 	@AfterEach

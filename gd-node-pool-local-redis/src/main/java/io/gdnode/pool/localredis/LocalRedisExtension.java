@@ -3,6 +3,7 @@ package io.gdnode.pool.localredis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -106,7 +107,7 @@ public final class LocalRedisExtension extends LocalRedisLifecycle<LocalRedisExt
 		if (started.isEmpty()) {
 			throw new IllegalStateException("No replicas were asked for: use withReplicas(count)");
 		}
-		return started;
+		return List.copyOf(started);
 	}
 
 	/** The sentinels, in the order they started. */
@@ -115,7 +116,18 @@ public final class LocalRedisExtension extends LocalRedisLifecycle<LocalRedisExt
 		if (started.isEmpty()) {
 			throw new IllegalStateException("No sentinels were asked for: use withSentinels(...)");
 		}
-		return started;
+		return List.copyOf(started);
+	}
+
+	/**
+	 * Restarts one of its servers once it has stopped ({@link LocalRedisServer#restart()}) and
+	 * owns the new process from then on: {@link #server()}, {@link #replicas()} and
+	 * {@link #sentinels()} return it in place of the old one, and it stops with the others.
+	 * @param stopped the server, a replica or a sentinel, killed or stopped by the test
+	 * @return the restarted server
+	 */
+	public LocalRedisServer restart(LocalRedisServer stopped) {
+		return started().restart(stopped);
 	}
 
 	/** The server's loopback address. */
@@ -126,6 +138,11 @@ public final class LocalRedisExtension extends LocalRedisLifecycle<LocalRedisExt
 	/** The server's port. */
 	public int port() {
 		return server().port();
+	}
+
+	/** The server's TLS port, for a server started with {@link LocalRedisServer#startTls}. */
+	public int tlsPort() {
+		return server().tlsPort();
 	}
 
 	/** The server's {@code redis://} URL for database 0. */
@@ -141,6 +158,16 @@ public final class LocalRedisExtension extends LocalRedisLifecycle<LocalRedisExt
 	/** Sends one command to the server, as {@link LocalRedisServer#command} does. */
 	public String command(String... args) {
 		return server().command(args);
+	}
+
+	/** The server's clients, as {@link LocalRedisServer#clientList()} reads them. */
+	public List<Map<String, String>> clientList() {
+		return server().clientList();
+	}
+
+	/** How many of the server's clients have a name starting with {@code prefix}. */
+	public long clientsNamed(String prefix) {
+		return server().clientsNamed(prefix);
 	}
 
 	@Override
@@ -165,7 +192,7 @@ public final class LocalRedisExtension extends LocalRedisLifecycle<LocalRedisExt
 	/** What one start of the extension runs; closed in reverse order of start. */
 	static final class Servers implements AutoCloseable {
 
-		private final LocalRedisServer server;
+		private volatile LocalRedisServer server;
 
 		private final List<LocalRedisServer> replicas = new ArrayList<>();
 
@@ -173,6 +200,25 @@ public final class LocalRedisExtension extends LocalRedisLifecycle<LocalRedisExt
 
 		private Servers(LocalRedisServer server) {
 			this.server = server;
+		}
+
+		private synchronized LocalRedisServer restart(LocalRedisServer stopped) {
+			int replica = this.replicas.indexOf(stopped);
+			int sentinel = this.sentinels.indexOf(stopped);
+			if (stopped != this.server && replica < 0 && sentinel < 0) {
+				throw new IllegalArgumentException("Port " + stopped.port() + " is not a server of this extension");
+			}
+			LocalRedisServer restarted = stopped.restart();
+			if (stopped == this.server) {
+				this.server = restarted;
+			}
+			else if (replica >= 0) {
+				this.replicas.set(replica, restarted);
+			}
+			else {
+				this.sentinels.set(sentinel, restarted);
+			}
+			return restarted;
 		}
 
 		@Override

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.BDDMockito.given;
@@ -107,6 +108,28 @@ class LocalRedisExtensionTests {
 		}
 		assertStopped(replica);
 		assertStopped(sentinel);
+	}
+
+	@Test
+	void restartedServerReplacesTheStoppedOneAndStopsWithTheOthers() throws Exception {
+		LocalRedisExtension redis = LocalRedisExtension.standalone().withReplicas(1);
+		ExtensionContext test = context("[class:Example]/[method:first()]");
+		redis.beforeEach(test);
+		LocalRedisServer killed = redis.replica();
+		LocalRedisServer restarted;
+		try {
+			killed.kill();
+			restarted = redis.restart(killed);
+			assertThat(restarted.port()).isEqualTo(killed.port());
+			assertThat(redis.replicas()).containsExactly(restarted);
+			assertThat(restarted.command("ROLE")).startsWith("slave\n");
+			assertThatIllegalArgumentException().isThrownBy(() -> redis.restart(killed))
+				.withMessageContaining("not a server of this extension");
+		}
+		finally {
+			redis.afterEach(test);
+		}
+		assertStopped(restarted);
 	}
 
 	@Test
