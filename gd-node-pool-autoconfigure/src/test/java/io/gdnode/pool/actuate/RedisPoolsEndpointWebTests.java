@@ -58,7 +58,7 @@ class RedisPoolsEndpointWebTests {
 	}
 
 	@Test
-	void reportsOpenPoolsWithTheSeedsKeysAndNoPassword() throws Exception {
+	void reportsOpenPoolsWithTotalTypeEndpointIdleTimeAndNoPassword() throws Exception {
 		this.template.opsForValue().set("endpoint", "1");
 		HttpResponse<String> response = get("/actuator/redispools");
 		assertThat(response.statusCode()).isEqualTo(200);

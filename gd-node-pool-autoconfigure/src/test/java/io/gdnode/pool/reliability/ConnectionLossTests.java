@@ -60,7 +60,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 4a: every pool connection killed by the server while idle ({@code CLIENT KILL}): the
+	 * Every pool connection killed by the server while idle ({@code CLIENT KILL}): the
 	 * next plain command and the next transaction both work, first time.
 	 */
 	@Test
@@ -82,7 +82,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 4b: a borrowed connection killed while in use (a WATCH transaction, which needs a
+	 * A borrowed connection killed while in use (a WATCH transaction, which needs a
 	 * connection of its own): that transaction fails, the plain commands beside it and the next
 	 * transaction work.
 	 */
@@ -113,7 +113,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 4c: the connection that carries the pool's transactions killed while a transaction
+	 * The connection that carries the pool's transactions killed while a transaction
 	 * is being queued: nothing of it was sent before EXEC, so EXEC sends it on a new connection and
 	 * it completes.
 	 */
@@ -152,7 +152,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 5a: the network path goes silent under traffic (a proxy stops forwarding and closes
+	 * The network path goes silent under traffic (a proxy stops forwarding and closes
 	 * nothing): calls time out at the command timeout, the watchdog closes the silent connection
 	 * once nothing has been read for the command timeout plus the keepalive time, and calls
 	 * succeed again on a new connection within that bound plus a second. Never a 15-minute hang.
@@ -191,7 +191,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 5b: the path goes silent while the application is idle. TCP keepalive is on for
+	 * The path goes silent while the application is idle. TCP keepalive is on for
 	 * every pool connection ({@code ss} shows its timer), which finds a dead path on a real
 	 * network; a peer whose TCP stack still answers is found by the pool's keepalive PING instead:
 	 * the idle shared connection and transaction connection are replaced within twice the

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenarios 7, 9 and 10: a Redis out of clients, a pool with more callers than connections, and
+ * A Redis out of clients, a pool with more callers than connections, and
  * the idle cleanup racing borrows; all against a real {@code redis-server} on loopback.
  */
 class PoolLimitTests {
@@ -73,7 +73,7 @@ class PoolLimitTests {
 	}
 
 	/**
-	 * Scenario 7: once Redis refuses new clients ({@code maxclients}), a caller needing a new
+	 * Once Redis refuses new clients ({@code maxclients}), a caller needing a new
 	 * connection gets a clear error naming pool, endpoint and cause well within the connect
 	 * timeout; connections already open keep working; and 16 callers asking over and over make at
 	 * most a handful of connection attempts per second, counted by Redis itself.
@@ -154,7 +154,7 @@ class PoolLimitTests {
 	}
 
 	/**
-	 * Scenario 9: 64 callers on a pool of 8 whose connections are held by {@code BLPOP} for longer
+	 * 64 callers on a pool of 8 whose connections are held by {@code BLPOP} for longer
 	 * than the wait bound: Redis sees exactly 8 dedicated connections plus the shared one, 8
 	 * callers get a connection, the other 56 a {@link PoolExhaustedException} with the pool's
 	 * numbers no earlier than the wait bound and no later than the bound plus a margin, nothing
@@ -230,7 +230,7 @@ class PoolLimitTests {
 	}
 
 	/**
-	 * Scenario 10: with an idle timeout of 20 ms and a cleanup every 5 ms, 4 threads run 10,000
+	 * With an idle timeout of 20 ms and a cleanup every 5 ms, 4 threads run 10,000
 	 * borrow-use-return cycles while the cleanup closes the pool whenever all of them pause: zero
 	 * errors, and no caller is ever handed a closed pool or connection.
 	 */

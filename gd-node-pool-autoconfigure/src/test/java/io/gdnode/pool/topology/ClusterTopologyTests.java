@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterTopologyTests {
 
-	/** The failover bound the README documents, with cluster-node-timeout 1000. */
+	/** The failover bound docs/topologies.md documents, with cluster-node-timeout 1000. */
 	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
 
 	/** One key in every hash slot. */

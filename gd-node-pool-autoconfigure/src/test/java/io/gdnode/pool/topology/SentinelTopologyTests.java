@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  */
 class SentinelTopologyTests {
 
-	/** The failover bound the README documents, with down-after-milliseconds 1000. */
+	/** The failover bound docs/topologies.md documents, with down-after-milliseconds 1000. */
 	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
 
 	private static final String MASTER_NAME = "gdnode";
