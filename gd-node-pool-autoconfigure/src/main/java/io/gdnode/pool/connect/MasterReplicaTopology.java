@@ -150,7 +150,7 @@ final class MasterReplicaTopology implements Topology {
 	/**
 	 * Return the replicas an {@code INFO replication} answer lists as online, as {@code host:port}.
 	 */
-	private static Set<String> onlineReplicas(String info) {
+	static Set<String> onlineReplicas(String info) {
 		Set<String> replicas = new HashSet<>();
 		for (String line : info.split("\r?\n")) {
 			if (line.startsWith("slave") && line.contains(":ip=") && line.contains(",state=online")) {

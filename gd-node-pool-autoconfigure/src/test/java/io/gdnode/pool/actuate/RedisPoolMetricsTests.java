@@ -6,16 +6,15 @@ import java.util.concurrent.TimeUnit;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
@@ -33,23 +32,14 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisPoolMetricsTests {
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 				SimpleMetricsExportAutoConfiguration.class, RedisPoolAutoConfiguration.class,
 				RedisPoolsMetricsAutoConfiguration.class))
 		.withPropertyValues("redis.url=" + redis.url(), "redis.async.pool.min=2", "redis.client.name=metrics-test");
-
-	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@Test
 	void metersReadTheLivePoolUnderAKnownLoad() {

@@ -6,13 +6,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"management.endpoint.health.show-components=always", "redis.client.name=endpoint-test" })
 class RedisPoolsEndpointWebTests {
 
-	private static final LocalRedisServer redis = LocalRedisServer.start();
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -56,13 +57,8 @@ class RedisPoolsEndpointWebTests {
 		registry.add("redis.url", () -> "redis://:t0p-secret@" + redis.host() + ":" + redis.port() + "/1");
 	}
 
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@Test
-	void reportsOpenPoolsWithTheSeedsKeysAndNoPassword() throws Exception {
+	void reportsOpenPoolsWithTotalTypeEndpointIdleTimeAndNoPassword() throws Exception {
 		this.template.opsForValue().set("endpoint", "1");
 		HttpResponse<String> response = get("/actuator/redispools");
 		assertThat(response.statusCode()).isEqualTo(200);

@@ -9,12 +9,17 @@ import org.springframework.boot.autoconfigure.task.TaskExecutionProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.core.convert.converter.GenericConverter;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link BooleanNumberConverter}: the YAML numbers {@code 1} and {@code 0} bind to
+ * Tests for {@link BooleanNumberConverter}: the conversion itself, and in an application context
+ * that the YAML numbers {@code 1} and {@code 0} bind to
  * {@code redis.*} booleans, and every other boolean of the application binds exactly as without
  * the starter. The other properties are Spring Boot's own {@link TaskExecutionProperties}: a
  * {@code @ConfigurationProperties} class of the test sources would get configuration metadata
@@ -29,6 +34,34 @@ class BooleanNumberConverterTests {
 
 	private final ApplicationContextRunner withStarter = this.withoutStarter
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class));
+
+	private final BooleanNumberConverter converter = new BooleanNumberConverter();
+
+	@Test
+	void convertsOneAndZeroToTrueAndFalse() {
+		TypeDescriptor marked = field("marked");
+		assertThat(this.converter.convert(1, TypeDescriptor.valueOf(Integer.class), marked)).isEqualTo(true);
+		assertThat(this.converter.convert(0, TypeDescriptor.valueOf(Integer.class), marked)).isEqualTo(false);
+		assertThat(this.converter.convert(null, TypeDescriptor.valueOf(Integer.class), marked)).isNull();
+	}
+
+	@Test
+	void refusesOtherNumbersSayingWhichStandForTrueAndFalse() {
+		for (int number : new int[] { 2, -1, 10 }) {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> this.converter.convert(number, TypeDescriptor.valueOf(Integer.class), field("marked")))
+				.withMessage("Only 1 and 0 stand for true and false, not " + number);
+		}
+	}
+
+	@Test
+	void appliesToMarkedBooleansOnlyAndConvertsIntegersToBooleans() {
+		TypeDescriptor integer = TypeDescriptor.valueOf(Integer.class);
+		assertThat(this.converter.matches(integer, field("marked"))).isTrue();
+		assertThat(this.converter.matches(integer, field("unmarked"))).isFalse();
+		assertThat(this.converter.getConvertibleTypes())
+			.containsExactly(new GenericConverter.ConvertiblePair(Integer.class, Boolean.class));
+	}
 
 	@Test
 	void yamlNumbersOneAndZeroBindToRedisBooleans() {
@@ -76,6 +109,20 @@ class BooleanNumberConverterTests {
 			cause = cause.getCause();
 		}
 		return cause;
+	}
+
+	private static TypeDescriptor field(String name) {
+		return new TypeDescriptor(ReflectionUtils.findField(Fields.class, name));
+	}
+
+	/** Booleans with and without the mark. */
+	static class Fields {
+
+		@NumericBoolean
+		boolean marked;
+
+		boolean unmarked;
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,10 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.client.RoleConnectionFactory;
-import io.gdnode.pool.localredis.LocalRedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -28,20 +27,11 @@ class CommandTimeoutTests {
 
 	private static final Duration DEFAULT = Duration.ofSeconds(5);
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class));
-
-	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@Test
 	void commandTimeoutIsFiveSecondsByDefault() {

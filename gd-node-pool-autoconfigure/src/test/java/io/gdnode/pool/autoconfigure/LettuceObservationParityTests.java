@@ -3,12 +3,11 @@ package io.gdnode.pool.autoconfigure;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -31,7 +30,8 @@ class LettuceObservationParityTests {
 
 	private static final Set<String> COMMANDS = Set.of("SET", "GET", "DEL");
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private final ApplicationContextRunner plainBoot = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
@@ -43,16 +43,6 @@ class LettuceObservationParityTests {
 	private final ApplicationContextRunner withStarter = this.plainBoot
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
 		.withPropertyValues("redis.url=" + redis.url());
-
-	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@Test
 	void starterRecordsTheSameLettuceMetersAsPlainSpringBoot() {

@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -52,29 +52,16 @@ class RedisPoolAutoConfigurationTests {
 
 	private static final AtomicInteger applications = new AtomicInteger();
 
-	private static LocalRedisServer master;
-
-	private static LocalRedisServer replica;
+	@RegisterExtension
+	static final LocalRedisExtension master = LocalRedisExtension.standalone().withReplicas(1);
 
 	private final String application = "autoconfig-test-" + applications.incrementAndGet();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class,
 				DataRedisReactiveAutoConfiguration.class))
-		.withPropertyValues("redis.master.url=" + master.url(), "redis.slave.url=" + replica.url(),
+		.withPropertyValues("redis.master.url=" + master.url(), "redis.slave.url=" + master.replica().url(),
 				"redis.local.url=" + master.url(2), "redis.client.name=" + this.application);
-
-	@BeforeAll
-	static void startRedis() {
-		master = LocalRedisServer.start();
-		replica = LocalRedisServer.startReplicaOf(master);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		replica.close();
-		master.close();
-	}
 
 	@Test
 	void providesRoleNamedBeansWithMasterPrimaryForSpringBootsTemplates() {
@@ -138,7 +125,7 @@ class RedisPoolAutoConfigurationTests {
 			context.getBean("masterStringRedisTemplate", StringRedisTemplate.class).opsForValue().set("note", "hi");
 			StringRedisTemplate slave = context.getBean("slaveStringRedisTemplate", StringRedisTemplate.class);
 			await().atMost(Duration.ofSeconds(5)).until(() -> "hi".equals(slave.opsForValue().get("note")));
-			assertThat(replica.clientsNamed(this.application + "-slave")).isEqualTo(1);
+			assertThat(master.replica().clientsNamed(this.application + "-slave")).isEqualTo(1);
 			// The slave pool also holds a connection to the master, for writes and the read fall-back; reads skip it.
 			long gets = getCalls(master);
 			slave.opsForValue().get("note");
@@ -146,7 +133,7 @@ class RedisPoolAutoConfigurationTests {
 		});
 	}
 
-	private static long getCalls(LocalRedisServer server) {
+	private static long getCalls(LocalRedisExtension server) {
 		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("cmdstat_get:calls=(\\d+)")
 			.matcher(server.command("INFO", "commandstats"));
 		return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;

@@ -44,7 +44,7 @@ class RedisPoolPropertiesTests {
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class));
 
 	@Test
-	void defaultsAreTheSeedDefaults() {
+	void defaultsAreTheDocumentedPoolSizesIdleTimeoutAndCleanupInterval() {
 		this.contextRunner.run((context) -> {
 			RedisPoolProperties properties = context.getBean(RedisPoolProperties.class);
 			assertThat(properties.getMaster().getPool().isEnabled()).isTrue();
@@ -63,7 +63,7 @@ class RedisPoolPropertiesTests {
 	}
 
 	@Test
-	void seedEnvironmentVariablesBindAndKubernetesServiceVariablesAreIgnored() {
+	void poolEnvironmentVariablesBindAndKubernetesServiceVariablesAreIgnored() {
 		Map<String, Object> environment = new HashMap<>();
 		environment.put("REDIS_MASTER_POOL_ENABLED", "0");
 		environment.put("REDIS_MASTER_POOL_SIZE", "11");

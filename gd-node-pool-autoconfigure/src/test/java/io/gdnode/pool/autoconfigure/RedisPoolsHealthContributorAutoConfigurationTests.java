@@ -6,11 +6,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -33,30 +34,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisPoolsHealthContributorAutoConfigurationTests {
 
-	private LocalRedisServer master;
-
-	private LocalRedisServer replica;
+	@RegisterExtension
+	final LocalRedisExtension master = LocalRedisExtension.standalone().withReplicas(1);
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
-	void startRedis() {
-		this.master = LocalRedisServer.start();
-		this.replica = LocalRedisServer.startReplicaOf(this.master);
+	void createContextRunner() {
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class,
 					RedisPoolsHealthContributorAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					DataRedisHealthContributorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
-			.withPropertyValues("redis.master.url=" + this.master.url(), "redis.slave.url=" + this.replica.url(),
+			.withPropertyValues("redis.master.url=" + this.master.url(), "redis.slave.url=" + this.master.replica().url(),
 					"redis.local.url=" + this.master.url(), "redis.health.timeout=500ms",
 					"redis.client.name=health-test");
-	}
-
-	@AfterEach
-	void stopRedis() {
-		this.replica.close();
-		this.master.close();
 	}
 
 	@Test
@@ -77,7 +69,7 @@ class RedisPoolsHealthContributorAutoConfigurationTests {
 	@Test
 	void stoppedMasterIsDownWithinTheTimeout() {
 		this.contextRunner.run((context) -> {
-			this.master.close();
+			this.master.server().close();
 			long start = System.nanoTime();
 			HealthEndpoint health = context.getBean(HealthEndpoint.class);
 			assertThat(health.healthForPath("redis", "master").getStatus()).isEqualTo(Status.DOWN);
@@ -89,7 +81,7 @@ class RedisPoolsHealthContributorAutoConfigurationTests {
 	@Test
 	void stoppedReplicaIsReportedWithoutTakingTheApplicationDown() {
 		this.contextRunner.run((context) -> {
-			this.replica.close();
+			this.master.replica().close();
 			HealthEndpoint health = context.getBean(HealthEndpoint.class);
 			assertThat(health.healthForPath("redis", "slave").getStatus()).isEqualTo(RolePoolHealthIndicator.DEGRADED);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
@@ -99,7 +91,7 @@ class RedisPoolsHealthContributorAutoConfigurationTests {
 	@Test
 	void requiredSlaveTakesTheApplicationDown() {
 		this.contextRunner.withPropertyValues("redis.health.required=master,slave").run((context) -> {
-			this.replica.close();
+			this.master.replica().close();
 			assertThat(context.getBean(HealthEndpoint.class).health().getStatus()).isEqualTo(Status.DOWN);
 		});
 	}
@@ -108,7 +100,7 @@ class RedisPoolsHealthContributorAutoConfigurationTests {
 	void pausedServerIsAnsweredWithinTheHealthTimeout() throws Exception {
 		this.contextRunner.run((context) -> {
 			context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
-			String pid = pid(this.master);
+			String pid = pid(this.master.server());
 			signal("STOP", pid);
 			try {
 				long start = System.nanoTime();

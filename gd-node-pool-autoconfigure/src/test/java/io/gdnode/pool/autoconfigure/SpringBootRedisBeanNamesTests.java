@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gdnode.pool.client.RoleConnectionFactory;
-import io.gdnode.pool.localredis.LocalRedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -39,10 +38,12 @@ class SpringBootRedisBeanNamesTests {
 
 	private static final AtomicInteger contexts = new AtomicInteger();
 
-	private static LocalRedisServer master;
+	@RegisterExtension
+	static final LocalRedisExtension master = LocalRedisExtension.standalone();
 
 	/** The server the application's own connection factory names. */
-	private static LocalRedisServer applicationRedis;
+	@RegisterExtension
+	static final LocalRedisExtension applicationRedis = LocalRedisExtension.standalone();
 
 	private final String name = "bean-names-test-" + contexts.incrementAndGet();
 
@@ -51,18 +52,6 @@ class SpringBootRedisBeanNamesTests {
 				DataRedisReactiveAutoConfiguration.class))
 		.withPropertyValues("redis.url=" + master.url(), "redis.local.url=" + master.url(1),
 				"redis.client.name=" + this.name);
-
-	@BeforeAll
-	static void startRedis() {
-		master = LocalRedisServer.start();
-		applicationRedis = LocalRedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		applicationRedis.close();
-		master.close();
-	}
 
 	@Test
 	void springBootsBeanNamesResolveToTheMasterRole(CapturedOutput output) {
@@ -131,7 +120,7 @@ class SpringBootRedisBeanNamesTests {
 					+ "'masterRedisConnectionFactory'", "spring.data.redis.* or REDIS_MASTER_URL"));
 	}
 
-	private static long dbSize(LocalRedisServer server) {
+	private static long dbSize(LocalRedisExtension server) {
 		return Long.parseLong(server.command("DBSIZE"));
 	}
 

@@ -11,14 +11,14 @@ import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.localredis.LocalRedisCluster;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -46,10 +46,14 @@ class SpringDataRedisSettingsTests {
 	private static final AtomicInteger applications = new AtomicInteger();
 
 	/** The server {@code spring.data.redis.*} and the connection details name; user app, password secret. */
-	private static LocalRedisServer boots;
+	@RegisterExtension
+	static final LocalRedisExtension boots = LocalRedisExtension.standalone()
+		.whenStarted((server) -> assertThat(server.command("ACL", "SETUSER", "app", "on", ">secret", "~*", "&*", "+@all"))
+			.isEqualTo("OK"));
 
 	/** The server {@code redis.*} names. */
-	private static LocalRedisServer starters;
+	@RegisterExtension
+	static final LocalRedisExtension starters = LocalRedisExtension.standalone();
 
 	private final String name = "sdr-test-" + applications.incrementAndGet();
 
@@ -57,19 +61,6 @@ class SpringDataRedisSettingsTests {
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class,
 				DataRedisReactiveAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.client-name=" + this.name);
-
-	@BeforeAll
-	static void startRedis() {
-		boots = LocalRedisServer.start();
-		assertThat(boots.command("ACL", "SETUSER", "app", "on", ">secret", "~*", "&*", "+@all")).isEqualTo("OK");
-		starters = LocalRedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		starters.close();
-		boots.close();
-	}
 
 	@Test
 	void springDataRedisPropertiesAreTheEndpointOfMasterSlaveAndAsyncWhenNoRedisUrlIsSet(CapturedOutput output) {
@@ -228,7 +219,7 @@ class SpringDataRedisSettingsTests {
 
 	@Test
 	void springDataRedisSentinelIsTheEndpointWhenNoRedisUrlIsSet() {
-		try (LocalRedisServer sentinel = LocalRedisServer.startSentinel("sdr-master", boots, Duration.ofSeconds(5),
+		try (LocalRedisServer sentinel = LocalRedisServer.startSentinel("sdr-master", boots.server(), Duration.ofSeconds(5),
 				Duration.ofSeconds(10), "sentinel-secret")) {
 			this.contextRunner
 				.withPropertyValues("spring.data.redis.sentinel.master=sdr-master",
@@ -286,8 +277,8 @@ class SpringDataRedisSettingsTests {
 			.getDefinition();
 	}
 
-	private List<Map<String, String>> clientsOf(LocalRedisServer server) {
-		return server.clientList().stream().filter((client) -> client.getOrDefault("name", "").startsWith(this.name)).toList();
+	private List<Map<String, String>> clientsOf(LocalRedisExtension redis) {
+		return redis.server().clientList().stream().filter((client) -> client.getOrDefault("name", "").startsWith(this.name)).toList();
 	}
 
 	private static List<String> warnings(CapturedOutput output) {
@@ -295,7 +286,7 @@ class SpringDataRedisSettingsTests {
 	}
 
 	/** Reads a key with a plain Lettuce client of its own, outside the starter. */
-	private static String get(LocalRedisServer server, int database, String key) {
+	private static String get(LocalRedisExtension server, int database, String key) {
 		RedisClient client = RedisClient.create(server.url(database));
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
 			return connection.sync().get(key);
@@ -306,7 +297,7 @@ class SpringDataRedisSettingsTests {
 	}
 
 	/** What a {@code @ServiceConnection} registers: the server, with user, password and database. */
-	private static DataRedisConnectionDetails details(LocalRedisServer server, int database) {
+	private static DataRedisConnectionDetails details(LocalRedisExtension server, int database) {
 		return new DataRedisConnectionDetails() {
 
 			@Override

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -60,20 +62,19 @@ class ConnectionHygieneTests {
 	/** Spring Boot's default command timeout, for the scenarios about size rather than time. */
 	private static final Duration BOOT_DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private static RedisClient plainClient;
 
 	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
+	static void createClient() {
 		plainClient = RedisClient.create();
 	}
 
 	@AfterAll
-	static void stopRedis() {
+	static void shutDownClient() {
 		plainClient.shutdown();
-		redis.close();
 	}
 
 	@BeforeEach
@@ -364,8 +365,8 @@ class ConnectionHygieneTests {
 
 	@Test
 	void sessionCommandIsRefusedOnTheSharedConnectionOfAReplicaPoolToo() {
-		try (LocalRedisServer replica = LocalRedisServer.startReplicaOf(redis);
-				LocalRedisServer another = LocalRedisServer.startReplicaOf(redis)) {
+		try (LocalRedisServer replica = LocalRedisServer.startReplicaOf(redis.server());
+				LocalRedisServer another = LocalRedisServer.startReplicaOf(redis.server())) {
 			new ApplicationContextRunner()
 				.withConfiguration(
 						AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class))

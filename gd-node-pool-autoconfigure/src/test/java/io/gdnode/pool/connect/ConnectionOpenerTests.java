@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gdnode.pool.PoolNode;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
@@ -19,6 +19,7 @@ import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -29,21 +30,20 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ConnectionOpenerTests {
 
-	private LocalRedisServer redis;
+	@RegisterExtension
+	final LocalRedisExtension redis = LocalRedisExtension.standalone()
+		.whenStarted((server) -> server.command("ACL", "SETUSER", "app", "on", ">right-secret", "~*", "+@all"));
 
 	private RedisClient client;
 
 	@BeforeEach
-	void start() {
-		this.redis = LocalRedisServer.start();
-		this.redis.command("ACL", "SETUSER", "app", "on", ">right-secret", "~*", "+@all");
+	void createClient() {
 		this.client = RedisClient.create();
 	}
 
 	@AfterEach
-	void stop() {
+	void shutDownClient() {
 		this.client.shutdown(0, 2, TimeUnit.SECONDS);
-		this.redis.close();
 	}
 
 	@Test

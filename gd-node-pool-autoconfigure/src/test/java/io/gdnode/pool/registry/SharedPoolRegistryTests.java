@@ -23,6 +23,7 @@ import io.gdnode.pool.PoolInUseException;
 import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.PoolType;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -53,7 +55,8 @@ class SharedPoolRegistryTests {
 
 	private static final AtomicInteger names = new AtomicInteger();
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private static ClientResources resources;
 
@@ -62,15 +65,13 @@ class SharedPoolRegistryTests {
 	private final List<SharedPoolRegistry> registries = new ArrayList<>();
 
 	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
+	static void createResources() {
 		resources = DefaultClientResources.create();
 	}
 
 	@AfterAll
-	static void stopRedis() {
+	static void shutDownResources() {
 		resources.shutdown(0, 2, TimeUnit.SECONDS);
-		redis.close();
 	}
 
 	@AfterEach

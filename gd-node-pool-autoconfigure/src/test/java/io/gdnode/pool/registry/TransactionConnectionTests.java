@@ -12,10 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
-import io.gdnode.pool.localredis.LocalRedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -37,23 +36,14 @@ class TransactionConnectionTests {
 
 	private static final AtomicInteger applications = new AtomicInteger();
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private final String application = "tx-test-" + applications.incrementAndGet();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class))
 		.withPropertyValues("redis.master.url=" + redis.url(), "redis.client.name=" + this.application);
-
-	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@Test
 	void concurrentTransactionsShareOneConnectionAndEachRunsWhole() throws Exception {

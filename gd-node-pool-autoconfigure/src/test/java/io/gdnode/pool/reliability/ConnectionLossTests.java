@@ -11,12 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.TcpProxy;
 import io.gdnode.pool.registry.SharedPoolRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -48,17 +47,8 @@ class ConnectionLossTests {
 
 	private final String application = "loss-" + applications.incrementAndGet();
 
-	private LocalRedisServer redis;
-
-	@BeforeEach
-	void startRedis() {
-		this.redis = LocalRedisServer.start();
-	}
-
-	@AfterEach
-	void stopRedis() {
-		this.redis.close();
-	}
+	@RegisterExtension
+	final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private ApplicationContextRunner contextRunner(String url) {
 		return new ApplicationContextRunner()
@@ -70,7 +60,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 4a: every pool connection killed by the server while idle ({@code CLIENT KILL}): the
+	 * Every pool connection killed by the server while idle ({@code CLIENT KILL}): the
 	 * next plain command and the next transaction both work, first time.
 	 */
 	@Test
@@ -92,7 +82,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 4b: a borrowed connection killed while in use (a WATCH transaction, which needs a
+	 * A borrowed connection killed while in use (a WATCH transaction, which needs a
 	 * connection of its own): that transaction fails, the plain commands beside it and the next
 	 * transaction work.
 	 */
@@ -123,7 +113,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 4c: the connection that carries the pool's transactions killed while a transaction
+	 * The connection that carries the pool's transactions killed while a transaction
 	 * is being queued: nothing of it was sent before EXEC, so EXEC sends it on a new connection and
 	 * it completes.
 	 */
@@ -162,14 +152,14 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 5a: the network path goes silent under traffic (a proxy stops forwarding and closes
+	 * The network path goes silent under traffic (a proxy stops forwarding and closes
 	 * nothing): calls time out at the command timeout, the watchdog closes the silent connection
 	 * once nothing has been read for the command timeout plus the keepalive time, and calls
 	 * succeed again on a new connection within that bound plus a second. Never a 15-minute hang.
 	 */
 	@Test
 	void silentDropUnderTrafficIsDetectedWithinTheUnansweredBound() {
-		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+		try (TcpProxy proxy = TcpProxy.to(this.redis.server())) {
 			contextRunner(proxy.url()).run((context) -> {
 				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
 				AtomicInteger successes = new AtomicInteger();
@@ -201,7 +191,7 @@ class ConnectionLossTests {
 	}
 
 	/**
-	 * Scenario 5b: the path goes silent while the application is idle. TCP keepalive is on for
+	 * The path goes silent while the application is idle. TCP keepalive is on for
 	 * every pool connection ({@code ss} shows its timer), which finds a dead path on a real
 	 * network; a peer whose TCP stack still answers is found by the pool's keepalive PING instead:
 	 * the idle shared connection and transaction connection are replaced within twice the
@@ -210,7 +200,7 @@ class ConnectionLossTests {
 	 */
 	@Test
 	void silentDropWhileIdleIsFoundBeforeTheNextCall() {
-		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+		try (TcpProxy proxy = TcpProxy.to(this.redis.server())) {
 			contextRunner(proxy.url()).run((context) -> {
 				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
 				SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
@@ -251,7 +241,7 @@ class ConnectionLossTests {
 	 */
 	@Test
 	void unansweredCommandFailsWhenItsConnectionBreaksAndIsNeverResent() {
-		try (TcpProxy proxy = TcpProxy.to(this.redis)) {
+		try (TcpProxy proxy = TcpProxy.to(this.redis.server())) {
 			contextRunner(proxy.url()).withPropertyValues("redis.timeout.command=5s").run((context) -> {
 				StringRedisTemplate master = context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
 				master.opsForValue().set("k", "v");

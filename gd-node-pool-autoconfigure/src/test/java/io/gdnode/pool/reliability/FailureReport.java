@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Collects what the fault-injection tests measured, one line per scenario, in
- * {@code target/failure-behaviour.md}: the README's "Failure behaviour" table is copied from it.
+ * {@code target/failure-behaviour.md}: the table in {@code docs/failure-behaviour.md} is copied from it.
  */
 final class FailureReport {
 

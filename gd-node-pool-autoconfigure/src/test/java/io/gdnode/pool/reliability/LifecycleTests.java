@@ -19,14 +19,13 @@ import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -40,29 +39,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scenarios 11 and 13: shutting down while connections are lent and callers wait, and a pool
+ * Shutting down while connections are lent and callers wait, and a pool
  * opened for the first time from a Lettuce event-loop thread.
  */
 class LifecycleTests {
 
 	private static final AtomicInteger applications = new AtomicInteger();
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private final String application = "lifecycle-" + applications.incrementAndGet();
 
-	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	/**
-	 * Scenario 11: closing the context while all 8 connections of a pool are borrowed and 16
+	 * Closing the context while all 8 connections of a pool are borrowed and 16
 	 * callers wait (with a 10 s wait bound) fails every waiter at once with a
 	 * {@link PoolClosedException} that says the pool closed because the application is shutting
 	 * down; the context closes within the registry's shutdown bound (2 s per pool); afterwards no
@@ -124,7 +114,7 @@ class LifecycleTests {
 	}
 
 	/**
-	 * Scenario 13: inside the callback of an async command, which runs on a Lettuce event-loop
+	 * Inside the callback of an async command, which runs on a Lettuce event-loop
 	 * thread, a blocking template call on a role whose pool is not open yet opens it and answers,
 	 * or fails clearly, within the connect plus command timeout: no deadlock.
 	 */

@@ -77,7 +77,7 @@ class OutageTests {
 	}
 
 	/**
-	 * Scenario 1: kill -9 under a write load of 8 threads, restarted on the same port after 2 s.
+	 * {@code kill -9} under a write load of 8 threads, restarted on the same port after 2 s.
 	 * Callers learn of it at once (the kernel closes the sockets), no call takes longer than the
 	 * command timeout plus the wait bound, writes succeed again within the reconnect cap plus 1 s of
 	 * the restart, every acknowledged write is in the restarted Redis (append-only file, fsync
@@ -89,7 +89,7 @@ class OutageTests {
 	}
 
 	/**
-	 * Scenario 2: a graceful shutdown (SIGTERM) under the same load: detected at once, not at the
+	 * A graceful shutdown (SIGTERM) under the same load: detected at once, not at the
 	 * command timeout, and otherwise the same outcome as a crash.
 	 */
 	@Test
@@ -180,7 +180,7 @@ class OutageTests {
 	}
 
 	/**
-	 * Scenario 3: Redis frozen (SIGSTOP) for 2.5 s, longer than the 1 s command timeout, then
+	 * Redis frozen (SIGSTOP) for 2.5 s, longer than the 1 s command timeout, then
 	 * resumed. Callers get timeouts at the command timeout, not before and not much after; the pool
 	 * is not exhausted afterwards; calls succeed again within a second of SIGCONT.
 	 */
@@ -252,7 +252,7 @@ class OutageTests {
 	}
 
 	/**
-	 * Scenario 12: Redis is down when the application starts and comes up 5 s later. The
+	 * Redis is down when the application starts and comes up 5 s later. The
 	 * application starts, health says DOWN, calls fail within the connect timeout, and once Redis
 	 * answers, calls succeed within the reconnect cap and health says UP.
 	 */

@@ -22,7 +22,7 @@ import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
 import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolType;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.PoolLease;
 import io.gdnode.pool.registry.SharedPoolRegistry;
@@ -36,18 +36,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenarios 7, 9 and 10: a Redis out of clients, a pool with more callers than connections, and
+ * A Redis out of clients, a pool with more callers than connections, and
  * the idle cleanup racing borrows; all against a real {@code redis-server} on loopback.
  */
 class PoolLimitTests {
 
 	private static final AtomicInteger names = new AtomicInteger();
 
-	private static LocalRedisServer redis;
+	@RegisterExtension
+	static final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	private static ClientResources resources;
 
@@ -56,15 +58,13 @@ class PoolLimitTests {
 	private final List<SharedPoolRegistry> registries = new ArrayList<>();
 
 	@BeforeAll
-	static void startRedis() {
-		redis = LocalRedisServer.start();
+	static void createResources() {
 		resources = DefaultClientResources.create();
 	}
 
 	@AfterAll
-	static void stopRedis() {
+	static void shutDownResources() {
 		resources.shutdown(0, 2, TimeUnit.SECONDS);
-		redis.close();
 	}
 
 	@AfterEach
@@ -73,7 +73,7 @@ class PoolLimitTests {
 	}
 
 	/**
-	 * Scenario 7: once Redis refuses new clients ({@code maxclients}), a caller needing a new
+	 * Once Redis refuses new clients ({@code maxclients}), a caller needing a new
 	 * connection gets a clear error naming pool, endpoint and cause well within the connect
 	 * timeout; connections already open keep working; and 16 callers asking over and over make at
 	 * most a handful of connection attempts per second, counted by Redis itself.
@@ -154,7 +154,7 @@ class PoolLimitTests {
 	}
 
 	/**
-	 * Scenario 9: 64 callers on a pool of 8 whose connections are held by {@code BLPOP} for longer
+	 * 64 callers on a pool of 8 whose connections are held by {@code BLPOP} for longer
 	 * than the wait bound: Redis sees exactly 8 dedicated connections plus the shared one, 8
 	 * callers get a connection, the other 56 a {@link PoolExhaustedException} with the pool's
 	 * numbers no earlier than the wait bound and no later than the bound plus a margin, nothing
@@ -230,7 +230,7 @@ class PoolLimitTests {
 	}
 
 	/**
-	 * Scenario 10: with an idle timeout of 20 ms and a cleanup every 5 ms, 4 threads run 10,000
+	 * With an idle timeout of 20 ms and a cleanup every 5 ms, 4 threads run 10,000
 	 * borrow-use-return cycles while the cleanup closes the pool whenever all of them pause: zero
 	 * errors, and no caller is ever handed a closed pool or connection.
 	 */

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Scenarios 6 and 8: a master demoted to a replica, a wrong password and a user without write
+ * A master demoted to a replica, a wrong password and a user without write
  * permission. Every error reaches the caller as the Spring exception it always was, with a
  * message that names the pool, the endpoint and what happened, and never shows a password.
  */
@@ -54,7 +54,7 @@ class RoleErrorTests {
 				"redis.timeout.connect=2s", "redis.timeout.reconnect=1s");
 
 	/**
-	 * Scenario 6: after the replica is promoted ({@code REPLICAOF NO ONE}) and the old master
+	 * After the replica is promoted ({@code REPLICAOF NO ONE}) and the old master
 	 * demoted ({@code REPLICAOF host port}), every write through the master role fails with a
 	 * {@link RedisSystemException} that names the pool and endpoint and says the server is now a
 	 * replica; none is silently lost (none shows up on either server). Without Sentinel the
@@ -97,7 +97,7 @@ class RoleErrorTests {
 	}
 
 	/**
-	 * Scenario 8a: a wrong password fails every caller with a {@link RedisConnectionFailureException}
+	 * A wrong password fails every caller with a {@link RedisConnectionFailureException}
 	 * naming pool, endpoint and {@code WRONGPASS}; the password appears in no log line, exception
 	 * message, statistics or health output; and 8 callers asking for 3 s make a bounded number of
 	 * connection attempts (counted by Redis).
@@ -137,7 +137,7 @@ class RoleErrorTests {
 	}
 
 	/**
-	 * Scenario 8b: a user allowed to read but not to write reads fine, and every write fails with a
+	 * A user allowed to read but not to write reads fine, and every write fails with a
 	 * {@link RedisSystemException} naming pool, endpoint (with the user) and {@code NOPERM}; the
 	 * password shows nowhere, and the refusal costs no reconnect.
 	 */

@@ -9,15 +9,14 @@ import java.util.concurrent.TimeUnit;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
-import io.gdnode.pool.localredis.LocalRedisCluster;
+import io.gdnode.pool.localredis.LocalRedisClusterExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -37,23 +36,14 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterTopologyTests {
 
-	/** The failover bound the README documents, with cluster-node-timeout 1000. */
+	/** The failover bound docs/topologies.md documents, with cluster-node-timeout 1000. */
 	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
 
 	/** One key in every hash slot. */
 	private static final List<String> KEYS = keyPerSlot();
 
-	private LocalRedisCluster cluster;
-
-	@BeforeEach
-	void startCluster() {
-		this.cluster = LocalRedisCluster.start(3, Duration.ofSeconds(1));
-	}
-
-	@AfterEach
-	void stopCluster() {
-		this.cluster.close();
-	}
+	@RegisterExtension
+	final LocalRedisClusterExtension redis = LocalRedisClusterExtension.cluster(3, Duration.ofSeconds(1));
 
 	@Test
 	void keysAcrossAllSlotsAreWrittenAndReadAndFollowReshardingAndFailover() {
@@ -65,16 +55,16 @@ class ClusterTopologyTests {
 			async.executeOnAnyTopology((commands) -> CompletableFuture.allOf(KEYS.stream()
 				.map((key) -> commands.set(key, value(key)).toCompletableFuture())
 				.toArray(CompletableFuture[]::new))).get(30, TimeUnit.SECONDS);
-			List<LocalRedisServer> masters = this.cluster.masters();
+			List<LocalRedisServer> masters = this.redis.cluster().masters();
 			assertThat(masters).hasSize(3).allSatisfy((master) -> assertThat(dbSize(master)).isGreaterThan(5000));
 			assertThat(masters.stream().mapToLong(ClusterTopologyTests::dbSize).sum()).isEqualTo(KEYS.size());
 			// Replication is asynchronous: wait until every replica holds as many keys as the masters.
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.nodes().stream()
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.redis.nodes().stream()
 				.mapToLong(ClusterTopologyTests::dbSize).sum() == 2L * KEYS.size());
 			KEYS.forEach((key) -> assertThat(reads.opsForValue().get(key)).isEqualTo(value(key)));
 			assertThat(masters.stream().mapToLong((master) -> ReplicaTopologyTests.calls(master, "get")).sum())
 				.isZero();
-			assertThat(this.cluster.nodes().stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "get")).sum())
+			assertThat(this.redis.nodes().stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "get")).sum())
 				.isEqualTo(KEYS.size());
 			try (RedisClusterConnection connection = writes.getRequiredConnectionFactory().getClusterConnection()) {
 				assertThat(connection.clusterGetNodes()).hasSize(6);
@@ -92,7 +82,7 @@ class ClusterTopologyTests {
 
 			// Resharding: keys move to another master; the pool follows the redirections.
 			long before = dbSize(masters.get(1));
-			this.cluster.reshard(masters.get(0), masters.get(1), 1000);
+			this.redis.cluster().reshard(masters.get(0), masters.get(1), 1000);
 			assertThat(dbSize(masters.get(1))).isGreaterThan(before);
 			KEYS.forEach((key) -> assertThat(writes.opsForValue().get(key)).isEqualTo(value(key)));
 			writes.opsForValue().set(KEYS.get(0), "after-resharding");
@@ -103,7 +93,7 @@ class ClusterTopologyTests {
 			// connections whose reconnects lead it to the promoted replica.
 			LocalRedisServer victim = defaultNode(writes);
 			if (!masters.contains(victim)) {
-				this.cluster.promote(victim);
+				this.redis.cluster().promote(victim);
 			}
 			String key = KEYS.stream()
 				.filter((candidate) -> "1".equals(victim.command("EXISTS", candidate)))
@@ -121,7 +111,7 @@ class ClusterTopologyTests {
 				System.out.println("Cluster failover: writes resumed " + resumed.get(0).toMillis() + " ms after kill -9; "
 						+ resumed.get(1).toMillis() + " ms through a pool opened after it");
 				assertThat(resumed).allSatisfy((duration) -> assertThat(duration).isLessThan(FAILOVER_BOUND));
-				assertThat(this.cluster.masters()).anySatisfy((master) -> assertThat(master.command("CLIENT", "LIST"))
+				assertThat(this.redis.cluster().masters()).anySatisfy((master) -> assertThat(master.command("CLIENT", "LIST"))
 					.contains("name=cluster-late-master "));
 			});
 			assertThat(writes.opsForValue().get(key)).isEqualTo("after-failover");
@@ -130,7 +120,7 @@ class ClusterTopologyTests {
 			KEYS.stream()
 				.filter((other) -> !other.equals(key))
 				.forEach((other) -> assertThat(writes.opsForValue().get(other)).isEqualTo(value(other)));
-			assertThat(this.cluster.masters()).hasSize(3).doesNotContain(victim);
+			assertThat(this.redis.cluster().masters()).hasSize(3).doesNotContain(victim);
 
 			// Then the pools let the dead master go: no more reconnects to it, no more re-reads.
 			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("master").nodes())
@@ -151,7 +141,7 @@ class ClusterTopologyTests {
 	 */
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
-			.withPropertyValues("redis.cluster.nodes=" + this.cluster.seeds(), "redis.timeout.command=3s",
+			.withPropertyValues("redis.cluster.nodes=" + this.redis.seeds(), "redis.timeout.command=3s",
 					"redis.timeout.connect=3s", "redis.cluster.refresh-period=10m");
 	}
 
@@ -187,7 +177,7 @@ class ClusterTopologyTests {
 
 	/** How often the pools asked the nodes but the dead one for the layout ({@code CLUSTER NODES}) in a while. */
 	private long layoutReadsWithin(Duration window, LocalRedisServer dead) throws InterruptedException {
-		List<LocalRedisServer> live = this.cluster.nodes().stream().filter((node) -> node != dead).toList();
+		List<LocalRedisServer> live = this.redis.nodes().stream().filter((node) -> node != dead).toList();
 		long before = live.stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "cluster\\|nodes")).sum();
 		Thread.sleep(window.toMillis());
 		return live.stream().mapToLong((node) -> ReplicaTopologyTests.calls(node, "cluster\\|nodes")).sum() - before;
@@ -197,7 +187,7 @@ class ClusterTopologyTests {
 		try (RedisClusterConnection connection = template.getRequiredConnectionFactory().getClusterConnection()) {
 			String id = ((RedisAdvancedClusterAsyncCommands<?, ?>) connection.getNativeConnection()).clusterMyId()
 				.get(5, TimeUnit.SECONDS);
-			return this.cluster.nodes()
+			return this.redis.nodes()
 				.stream()
 				.filter((node) -> node.command("CLUSTER", "MYID").equals(id))
 				.findFirst()

@@ -13,13 +13,14 @@ import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsHealthContributorAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolsMetricsAutoConfiguration;
 import io.gdnode.pool.client.RoleConnectionFactory;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -47,6 +48,9 @@ class ReplicaTopologyTests {
 
 	private static final int KEYS = 100;
 
+	@RegisterExtension
+	final LocalRedisExtension redis = LocalRedisExtension.standalone().withReplicas(2);
+
 	private LocalRedisServer master;
 
 	private LocalRedisServer first;
@@ -56,22 +60,15 @@ class ReplicaTopologyTests {
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
-	void startRedis() {
-		this.master = LocalRedisServer.start();
-		this.first = LocalRedisServer.startReplicaOf(this.master);
-		this.second = LocalRedisServer.startReplicaOf(this.master);
+	void createContextRunner() {
+		this.master = this.redis.server();
+		this.first = this.redis.replicas().get(0);
+		this.second = this.redis.replicas().get(1);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
 			.withPropertyValues("redis.master.url=" + this.master.url(),
 					"redis.slave.url=" + this.first.url() + ", " + this.second.url(), "redis.timeout.command=2s",
 					"redis.client.name=replica-test");
-	}
-
-	@AfterEach
-	void stopRedis() {
-		this.second.close();
-		this.first.close();
-		this.master.close();
 	}
 
 	@Test
@@ -134,7 +131,7 @@ class ReplicaTopologyTests {
 			assertThat(calls(this.first, "get")).isEqualTo(KEYS);
 			PoolNode second = new PoolNode("127.0.0.1:" + this.second.port(), "replica");
 			assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).doesNotContain(second);
-			this.second = this.second.restart();
+			this.second = this.redis.restart(this.second);
 			await().atMost(Duration.ofSeconds(5)).until(() -> replicated(this.second));
 			long back = System.nanoTime();
 			await().atMost(Duration.ofSeconds(10)).until(() -> {

@@ -9,12 +9,11 @@ import java.util.stream.Collectors;
 import io.gdnode.pool.PoolNode;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
-import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,42 +33,21 @@ import static org.awaitility.Awaitility.await;
  */
 class SentinelTopologyTests {
 
-	/** The failover bound the README documents, with down-after-milliseconds 1000. */
+	/** The failover bound docs/topologies.md documents, with down-after-milliseconds 1000. */
 	static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
 
 	private static final String MASTER_NAME = "gdnode";
 
 	private static final String SENTINEL_PASSWORD = "sentinel-secret";
 
-	private LocalRedisServer master;
-
-	private LocalRedisServer replica;
-
-	private final List<LocalRedisServer> sentinels = new ArrayList<>();
-
-	@BeforeEach
-	void startRedis() {
-		this.master = LocalRedisServer.start("--appendonly", "yes", "--appendfsync", "always");
-		this.replica = LocalRedisServer.startReplicaOf(this.master);
-		for (int i = 0; i < 3; i++) {
-			this.sentinels.add(LocalRedisServer.startSentinel(MASTER_NAME, this.master, Duration.ofSeconds(1),
-					Duration.ofSeconds(5), SENTINEL_PASSWORD));
-		}
-		// Sentinels find each other and the replica through the master, every second or two.
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.sentinels.stream()
-			.allMatch((sentinel) -> sentinel.command("INFO", "sentinel").contains("slaves=1,sentinels=3")));
-	}
-
-	@AfterEach
-	void stopRedis() {
-		this.sentinels.forEach(LocalRedisServer::close);
-		this.replica.close();
-		this.master.close();
-	}
+	@RegisterExtension
+	final LocalRedisExtension redis = LocalRedisExtension.standalone("--appendonly", "yes", "--appendfsync", "always")
+		.withReplicas(1)
+		.withSentinels(3, MASTER_NAME, Duration.ofSeconds(1), Duration.ofSeconds(5), SENTINEL_PASSWORD);
 
 	@Test
 	void writesResumeOnThePromotedReplicaAfterTheMasterIsKilled() {
-		String nodes = this.sentinels.stream().map((s) -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
+		String nodes = this.redis.sentinels().stream().map((s) -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
 			.withPropertyValues("redis.sentinel.master=" + MASTER_NAME, "redis.sentinel.nodes=" + nodes,
 					"redis.sentinel.password=" + SENTINEL_PASSWORD,
@@ -94,10 +72,10 @@ class SentinelTopologyTests {
 				assertThat(stats.toString()).doesNotContain(SENTINEL_PASSWORD);
 				// Reads show the pool which master and replicas the sentinels gave it.
 				assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes()).contains(
-						new PoolNode("127.0.0.1:" + this.master.port(), "master"),
-						new PoolNode("127.0.0.1:" + this.replica.port(), "replica"));
+						new PoolNode("127.0.0.1:" + this.redis.port(), "master"),
+						new PoolNode("127.0.0.1:" + this.redis.replica().port(), "replica"));
 
-				this.master.kill();
+				this.redis.server().kill();
 				long killed = System.nanoTime();
 				int next = 50;
 				Duration resumed = null;
@@ -114,21 +92,21 @@ class SentinelTopologyTests {
 				}
 				System.out.println("Sentinel failover: writes resumed " + resumed.toMillis() + " ms after kill -9");
 				assertThat(resumed).isLessThan(FAILOVER_BOUND);
-				assertThat(this.replica.command("INFO", "replication")).contains("role:master");
+				assertThat(this.redis.replica().command("INFO", "replication")).contains("role:master");
 				for (int i = 0; i < 20; i++, next++) {
 					assertThat(write(writes, next)).isTrue();
 					acknowledged.add(next);
 				}
 				// Transactions, which share one connection of the pool, follow the failover too.
 				assertThat(incrementTwice(writes, "tx")).containsExactly(3L, 4L);
-				assertThat(this.replica.command("GET", "tx")).isEqualTo("4");
+				assertThat(this.redis.replica().command("GET", "tx")).isEqualTo("4");
 				for (int key : acknowledged) {
-					assertThat(this.replica.command("GET", "key-" + key)).as("key-" + key).isEqualTo(String.valueOf(key));
+					assertThat(this.redis.replica().command("GET", "key-" + key)).as("key-" + key).isEqualTo(String.valueOf(key));
 				}
 				assertThat(reads.opsForValue().get("key-" + (next - 1))).isEqualTo(String.valueOf(next - 1));
 				assertThat(context.getBean(SharedPoolRegistry.class).getPoolStats("slave").nodes())
-					.contains(new PoolNode("127.0.0.1:" + this.replica.port(), "master"))
-					.doesNotContain(new PoolNode("127.0.0.1:" + this.master.port(), "master"));
+					.contains(new PoolNode("127.0.0.1:" + this.redis.replica().port(), "master"))
+					.doesNotContain(new PoolNode("127.0.0.1:" + this.redis.port(), "master"));
 			});
 	}
 

@@ -7,11 +7,11 @@ import java.util.List;
 
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -42,30 +42,31 @@ class TlsAndAclTests {
 
 	private static TestCertificates certificates;
 
-	private static LocalRedisServer server;
+	@RegisterExtension
+	static final LocalRedisExtension server = LocalRedisExtension.startedWith(() -> startTls("server"));
 
-	private static LocalRedisServer wrongHost;
+	/** A server whose certificate names another host. */
+	@RegisterExtension
+	static final LocalRedisExtension wrongHost = LocalRedisExtension.startedWith(() -> startTls("wrong-host"));
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, SslAutoConfiguration.class))
 		.withPropertyValues("redis.timeout.connect=" + CONNECT_TIMEOUT.toMillis() + "ms", "redis.timeout.command=10s",
 				"redis.client.name=tls-test",
-				"spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certificates.certificate("ca"),
-				"spring.ssl.bundle.pem.other.truststore.certificate=file:" + certificates.certificate("other-ca"));
+				"spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certificates().certificate("ca"),
+				"spring.ssl.bundle.pem.other.truststore.certificate=file:" + certificates().certificate("other-ca"));
 
-	@BeforeAll
-	static void startRedis() {
-		certificates = TestCertificates.create(directory);
-		server = LocalRedisServer.startTls(certificates.certificate("server"), certificates.key("server"),
-				certificates.certificate("ca"));
-		wrongHost = LocalRedisServer.startTls(certificates.certificate("wrong-host"), certificates.key("wrong-host"),
-				certificates.certificate("ca"));
+	private static LocalRedisServer startTls(String name) {
+		return LocalRedisServer.startTls(certificates().certificate(name), certificates().key(name),
+				certificates().certificate("ca"));
 	}
 
-	@AfterAll
-	static void stopRedis() {
-		wrongHost.close();
-		server.close();
+	/** The certificates, made once in the class's temp directory by whichever server starts first. */
+	private static synchronized TestCertificates certificates() {
+		if (certificates == null) {
+			certificates = TestCertificates.create(directory);
+		}
+		return certificates;
 	}
 
 	@Test

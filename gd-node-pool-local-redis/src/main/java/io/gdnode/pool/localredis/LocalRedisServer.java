@@ -390,22 +390,29 @@ public final class LocalRedisServer implements AutoCloseable {
 				directory = Files.createTempDirectory("local-redis-");
 			}
 			List<String> command = new ArrayList<>(List.of(binary));
+			List<String> serverArgs = extraArgs;
 			int sentinel = extraArgs.indexOf(SENTINEL_CONFIG);
 			if (sentinel >= 0) {
 				// A sentinel rewrites its configuration file, which must come first on the command line.
-				Path config = Files.writeString(directory.resolve("sentinel.conf"), extraArgs.get(sentinel + 1));
+				// A restart keeps the file the sentinel rewrote (what it learnt of replicas, other
+				// sentinels and failovers), as a restarted sentinel reads its own file.
+				Path config = directory.resolve("sentinel.conf");
+				if (!Files.exists(config)) {
+					Files.writeString(config, extraArgs.get(sentinel + 1));
+				}
 				command.addAll(List.of(config.toString(), "--sentinel"));
-				extraArgs = new ArrayList<>(extraArgs.subList(0, sentinel));
+				serverArgs = extraArgs.subList(0, sentinel);
 			}
 			// --repl-diskless-sync-delay 0: Redis otherwise waits 5 s before syncing each new replica.
 			command.addAll(List.of("--port", String.valueOf(port), "--bind", HOST,
 					"--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--dir",
 					directory.toString(), "--logfile", "", "--repl-diskless-sync-delay", "0"));
-			command.addAll(extraArgs);
+			command.addAll(serverArgs);
 			Process process = new ProcessBuilder(command).directory(directory.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(directory.resolve("redis.log").toFile())
 				.start();
+			// The arguments as given, sentinel marker included, so that restart() starts a sentinel again.
 			return new LocalRedisServer(binary, process, port, directory, extraArgs);
 		}
 		catch (IOException ex) {

@@ -111,6 +111,33 @@ class LocalRedisServerTests {
 	}
 
 	@Test
+	void restartedSentinelIsStillASentinelMonitoringTheSameMaster() {
+		try (LocalRedisServer master = LocalRedisServer.start()) {
+			LocalRedisServer sentinel = LocalRedisServer.startSentinel("watched", master, Duration.ofSeconds(1),
+					Duration.ofSeconds(5), "sentinel-secret");
+			sentinel.kill();
+			try (LocalRedisServer restarted = sentinel.restart()) {
+				assertThat(restarted.port()).isEqualTo(sentinel.port());
+				assertThat(restarted.command("INFO", "server")).contains("redis_mode:sentinel");
+				assertThat(restarted.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "watched"))
+					.isEqualTo("127.0.0.1\n" + master.port());
+			}
+		}
+	}
+
+	@Test
+	void restartedServerKeepsItsArgumentsAndItsAppendOnlyData() {
+		LocalRedisServer server = LocalRedisServer.start("--appendonly", "yes", "--appendfsync", "always");
+		server.command("SET", "kept", "1");
+		server.kill();
+		try (LocalRedisServer restarted = server.restart()) {
+			assertThat(restarted.command("INFO", "server")).contains("redis_mode:standalone");
+			assertThat(restarted.command("CONFIG", "GET", "appendonly")).isEqualTo("appendonly\nyes");
+			assertThat(restarted.command("GET", "kept")).isEqualTo("1");
+		}
+	}
+
+	@Test
 	void serverStartedFromAGivenBinaryRunsItForItsReplicaToo(@TempDir Path directory) throws IOException {
 		Path binary;
 		try (LocalRedisServer probe = LocalRedisServer.start()) {

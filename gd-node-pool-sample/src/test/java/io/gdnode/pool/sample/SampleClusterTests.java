@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class SampleClusterTests {
 
-	/** The failover bound the README documents, with cluster-node-timeout 1000. */
+	/** The failover bound docs/topologies.md documents, with cluster-node-timeout 1000. */
 	private static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
 
 	@Autowired
