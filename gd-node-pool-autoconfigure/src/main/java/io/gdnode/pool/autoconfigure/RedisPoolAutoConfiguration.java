@@ -76,10 +76,11 @@ public final class RedisPoolAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ClientResources.class)
-	static SharedClientResources lettuceClientResources(ObjectProvider<ClientResourcesBuilderCustomizer> customizers) {
+	static SharedClientResources lettuceClientResources(ObjectProvider<ClientResourcesBuilderCustomizer> customizers,
+			ObjectProvider<RedisPoolProperties> properties) {
 		return new SharedClientResources(() -> customizers.orderedStream()
 			.<Consumer<DefaultClientResources.Builder>>map((customizer) -> customizer::customize)
-			.toList());
+			.toList(), () -> properties.getObject().getClient().isCoalesce());
 	}
 
 	@Bean

@@ -494,6 +494,12 @@ public class RedisPoolProperties {
 		 */
 		private int queue = Integer.MAX_VALUE;
 
+		/**
+		 * Whether the commands of concurrent callers on one connection leave in one write.
+		 */
+		@NumericBoolean
+		private boolean coalesce = true;
+
 		public String getName() {
 			return this.name;
 		}
@@ -508,6 +514,14 @@ public class RedisPoolProperties {
 
 		public void setQueue(int queue) {
 			this.queue = queue;
+		}
+
+		public boolean isCoalesce() {
+			return this.coalesce;
+		}
+
+		public void setCoalesce(boolean coalesce) {
+			this.coalesce = coalesce;
 		}
 
 	}

@@ -1,7 +1,9 @@
 package io.gdnode.pool.connect;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -22,6 +24,11 @@ import org.springframework.beans.factory.FactoryBean;
  * beans, which carry its command tracing and metrics) gets resources of its own on those same
  * event loops instead: one context's observations must not record another context's commands.
  * Its pools are then shared within the context only.
+ * <p>
+ * Every channel coalesces the writes of concurrent callers ({@link CoalescingNettyCustomizer});
+ * a context that turns that off gets resources of its own on the shared event loops too. A
+ * customizer that sets a {@code NettyCustomizer} of its own keeps it: it runs first, then the
+ * coalescing one.
  */
 public final class SharedClientResources implements FactoryBean<ClientResources>, DisposableBean {
 
@@ -35,10 +42,12 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 
 	private final Supplier<List<Consumer<DefaultClientResources.Builder>>> customizers;
 
+	private final BooleanSupplier coalesce;
+
 	private ClientResources acquired;
 
-	/** Resources built for this context alone, on the shared event loops, or {@code null}. */
-	private ClientResources own;
+	/** Resources built for this context alone, on the shared event loops, the one in use last. */
+	private final List<ClientResources> own = new ArrayList<>();
 
 	/**
 	 * Create a handle on the JVM's event loops, with no customizers.
@@ -54,7 +63,19 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 	 * event loops, executor and timer, just before {@code build()}
 	 */
 	public SharedClientResources(Supplier<List<Consumer<DefaultClientResources.Builder>>> customizers) {
+		this(customizers, () -> true);
+	}
+
+	/**
+	 * Create a handle on the JVM's event loops.
+	 * @param customizers the customizers of this context, as above
+	 * @param coalesce whether channels coalesce writes, asked for when the resources are first
+	 * needed
+	 */
+	public SharedClientResources(Supplier<List<Consumer<DefaultClientResources.Builder>>> customizers,
+			BooleanSupplier coalesce) {
 		this.customizers = customizers;
+		this.coalesce = coalesce;
 	}
 
 	@Override
@@ -62,29 +83,39 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 		if (this.acquired == null) {
 			ClientResources shared = acquire();
 			try {
-				this.own = customized(shared, this.customizers.get());
+				customize(shared, this.customizers.get(), this.coalesce.getAsBoolean());
 			}
 			catch (RuntimeException ex) {
+				shutDownOwn();
 				release();
 				throw ex;
 			}
-			this.acquired = (this.own != null) ? this.own : shared;
+			this.acquired = this.own.isEmpty() ? shared : this.own.get(this.own.size() - 1);
 		}
 		return this.acquired;
 	}
 
-	private static ClientResources customized(ClientResources shared,
-			List<Consumer<DefaultClientResources.Builder>> customizers) {
-		if (customizers.isEmpty()) {
-			return null;
+	private void customize(ClientResources shared, List<Consumer<DefaultClientResources.Builder>> customizers,
+			boolean coalesce) {
+		if (customizers.isEmpty() && coalesce) {
+			return;
 		}
 		// Supplied, these stay running when the context's own resources shut down.
 		DefaultClientResources.Builder builder = DefaultClientResources.builder()
 			.eventLoopGroupProvider(shared.eventLoopGroupProvider())
 			.eventExecutorGroup(shared.eventExecutorGroup())
 			.timer(shared.timer());
+		if (coalesce) {
+			builder.nettyCustomizer(new CoalescingNettyCustomizer());
+		}
 		customizers.forEach((customizer) -> customizer.accept(builder));
-		return builder.build();
+		DefaultClientResources built = builder.build();
+		this.own.add(built);
+		if (coalesce && !CoalescingNettyCustomizer.coalesces(built.nettyCustomizer())) {
+			// A customizer set a NettyCustomizer of its own: keep it, and coalesce after it. The
+			// mutated resources use the first ones' latency recorder, so both live until the end.
+			this.own.add(built.mutate().nettyCustomizer(new CoalescingNettyCustomizer(built.nettyCustomizer())).build());
+		}
 	}
 
 	@Override
@@ -96,17 +127,21 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 	public synchronized void destroy() {
 		if (this.acquired != null) {
 			this.acquired = null;
-			if (this.own != null) {
-				shutDown(this.own);
-				this.own = null;
-			}
+			shutDownOwn();
 			release();
 		}
 	}
 
+	private void shutDownOwn() {
+		for (int i = this.own.size() - 1; i >= 0; i--) {
+			shutDown(this.own.get(i));
+		}
+		this.own.clear();
+	}
+
 	private static synchronized ClientResources acquire() {
 		if (references++ == 0) {
-			instance = DefaultClientResources.create();
+			instance = DefaultClientResources.builder().nettyCustomizer(new CoalescingNettyCustomizer()).build();
 		}
 		return instance;
 	}

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Certificates made for one test class with {@code openssl}: a CA, a server certificate it signed
  * for {@code 127.0.0.1}, one it signed for another host only, and an unrelated CA.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
 	private final Path directory;
 
@@ -21,7 +21,7 @@ final class TestCertificates {
 		this.directory = directory;
 	}
 
-	static TestCertificates create(Path directory) {
+	public static TestCertificates create(Path directory) {
 		TestCertificates certificates = new TestCertificates(directory);
 		certificates.selfSigned("ca");
 		certificates.selfSigned("other-ca");
@@ -30,11 +30,11 @@ final class TestCertificates {
 		return certificates;
 	}
 
-	Path certificate(String name) {
+	public Path certificate(String name) {
 		return this.directory.resolve(name + ".crt");
 	}
 
-	Path key(String name) {
+	public Path key(String name) {
 		return this.directory.resolve(name + ".key");
 	}
 

@@ -1,0 +1,308 @@
+package io.gdnode.pool.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.IntConsumer;
+
+import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.localredis.LocalRedisCluster;
+import io.gdnode.pool.localredis.LocalRedisServer;
+import io.gdnode.pool.topology.TestCertificates;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Coalesced writes against real {@code redis-server} processes. Whether a connection coalesces
+ * shows in what Redis sees: concurrent callers' commands arrive in fewer reads than with the
+ * switch off, for the same load in the same test. An application's own {@link NettyCustomizer}
+ * records every channel Lettuce opens, so the tests also see the handler on each of them.
+ */
+class CoalescingNettyCustomizerTests {
+
+	private static final int CALLERS = 32;
+
+	private static final int TIMES = 300;
+
+	private static final int ROUNDS = 3;
+
+	/** The name of the application's handler in every pipeline. */
+	private static final String APPLICATION_HANDLER = "applicationHandler";
+
+	/** What the TLS handler is called in {@link #channels}. */
+	private static final String TLS_HANDLER = "tls";
+
+	@TempDir
+	Path directory;
+
+	private LocalRedisServer redis;
+
+	/** The handlers of every channel that became active, in pipeline order. */
+	private final Queue<List<String>> channels = new ConcurrentLinkedQueue<>();
+
+	@BeforeEach
+	void startRedis() {
+		this.redis = LocalRedisServer.start();
+	}
+
+	@AfterEach
+	void stopRedis() {
+		this.redis.close();
+	}
+
+	@Test
+	void concurrentCallersCommandsArriveInFewerReadsThanWithTheSwitchOff() {
+		assertCoalescedAgainstSwitchedOff(runner(this.redis.url(), false), runner(this.redis.url(), true),
+				List.of(this.redis));
+	}
+
+	@Test
+	void aLoneCommandIsNotHeldBack() {
+		long off = medianLoneCommandNanos(false);
+		long on = medianLoneCommandNanos(true);
+		// Held back for another caller, a lone command would wait for a timeout or for ever; one
+		// more event-loop task at most is allowed for, within a margin for a loaded machine.
+		assertThat(Duration.ofNanos(on)).as("median lone command, coalescing (off: %s)", Duration.ofNanos(off))
+			.isLessThan(Duration.ofNanos(2 * off).plusMillis(1));
+	}
+
+	@Test
+	void switchedOffEveryChannelHasTheApplicationsHandlerAndNotTheCoalescingOne() {
+		runner(this.redis.url(), false).withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels)
+			.run((context) -> {
+				master(context).opsForValue().set("k", "v");
+				master(context).execute(pairedIncrement("t"));
+				assertThat(this.channels).hasSizeGreaterThanOrEqualTo(2)
+					.allSatisfy((names) -> assertThat(names).contains(APPLICATION_HANDLER)
+						.doesNotContain(CoalescingNettyCustomizer.HANDLER_NAME));
+			});
+	}
+
+	@Test
+	void coalescingSurvivesKillAndRestartOfRedis() {
+		RedisTraffic off = load(runner(this.redis.url(), false), List.of(this.redis));
+		runner(this.redis.url(), true).withPropertyValues("redis.timeout.reconnect=200ms")
+			.withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels)
+			.run((context) -> {
+				StringRedisTemplate master = master(context);
+				master.opsForValue().set("k", "before");
+				List<List<String>> before = List.copyOf(this.channels);
+				this.redis.kill();
+				this.redis = this.redis.restart();
+				await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+					master.opsForValue().set("k", "after");
+					return true;
+				});
+				assertThat(this.channels).as("channels after the reconnect").hasSizeGreaterThan(before.size());
+				assertEveryChannelCoalesces();
+				RedisTraffic after = RedisTraffic.during(List.of(this.redis), CALLERS, TIMES, getAndSet(master));
+				assertCoalesced(after, off);
+				assertThat(master.opsForValue().get("k")).isEqualTo("after");
+			});
+	}
+
+	@Test
+	void tlsConnectionsCoalesceAboveTheSslHandler() {
+		TestCertificates certificates = TestCertificates.create(this.directory);
+		try (LocalRedisServer tls = LocalRedisServer.startTls(certificates.certificate("server"),
+				certificates.key("server"), certificates.certificate("ca"))) {
+			String url = "rediss://127.0.0.1:" + tls.tlsPort();
+			String[] bundle = { "redis.ssl.bundle=redis",
+					"spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certificates.certificate("ca") };
+			assertCoalescedAgainstSwitchedOff(runner(url, false).withPropertyValues(bundle), runner(url, true)
+				.withPropertyValues(bundle)
+				.withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels), List.of(tls));
+			assertEveryChannelCoalesces();
+			assertThat(this.channels).allSatisfy((names) -> assertThat(names.indexOf(CoalescingNettyCustomizer.HANDLER_NAME))
+				.isEqualTo(names.indexOf(TLS_HANDLER) + 1));
+		}
+	}
+
+	@Test
+	void clusterNodeConnectionsCoalesce() {
+		try (LocalRedisCluster cluster = LocalRedisCluster.start(3, Duration.ofSeconds(1))) {
+			String[] nodes = { "redis.cluster.nodes=" + cluster.seeds() };
+			assertCoalescedAgainstSwitchedOff(runner(null, false).withPropertyValues(nodes), runner(null, true)
+				.withPropertyValues(nodes)
+				.withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels), cluster.masters());
+			assertThat(this.channels).as("cluster node channels").hasSizeGreaterThanOrEqualTo(3);
+			assertEveryChannelCoalesces();
+		}
+	}
+
+	@Test
+	void transactionsFromManyThreadsCommitExactlyOnACoalescingLane() {
+		List<RedisTraffic> traffic = new ArrayList<>();
+		for (boolean coalesce : new boolean[] { false, true }) {
+			runner(this.redis.url(), coalesce).run((context) -> {
+				StringRedisTemplate master = master(context);
+				String prefix = "lane-" + coalesce + ":";
+				Queue<List<Object>> replies = new ConcurrentLinkedQueue<>();
+				traffic.add(RedisTraffic.during(List.of(this.redis), CALLERS, TIMES / 6,
+						(i) -> replies.add(master.execute(pairedIncrement(prefix)))));
+				int transactions = CALLERS * (TIMES / 6);
+				assertThat(replies).hasSize(transactions)
+					.allSatisfy((reply) -> assertThat(reply).hasSize(2).containsOnly(reply.get(0)));
+				assertThat(replies.stream().map((reply) -> (Long) reply.get(0))).doesNotHaveDuplicates();
+				assertThat(master.opsForValue().get(prefix + "a")).isEqualTo(String.valueOf(transactions));
+				assertThat(master.opsForValue().get(prefix + "b")).isEqualTo(String.valueOf(transactions));
+			});
+		}
+		assertCoalesced(traffic.get(1), traffic.get(0));
+	}
+
+	/**
+	 * Run the same load through both applications, open side by side, in interleaved rounds (the
+	 * machine is shared: its load drifts), and compare the median rounds.
+	 */
+	private static void assertCoalescedAgainstSwitchedOff(ApplicationContextRunner switchedOff,
+			ApplicationContextRunner coalescing, List<LocalRedisServer> servers) {
+		List<RedisTraffic> off = new ArrayList<>();
+		List<RedisTraffic> on = new ArrayList<>();
+		switchedOff.run((offContext) -> coalescing.run((onContext) -> {
+			StringRedisTemplate offMaster = master(offContext);
+			StringRedisTemplate onMaster = master(onContext);
+			offMaster.opsForValue().get("warm-up");
+			onMaster.opsForValue().get("warm-up");
+			for (int round = 0; round < ROUNDS; round++) {
+				off.add(RedisTraffic.during(servers, CALLERS, TIMES, getAndSet(offMaster)));
+				on.add(RedisTraffic.during(servers, CALLERS, TIMES, getAndSet(onMaster)));
+			}
+		}));
+		assertCoalesced(median(on), median(off));
+	}
+
+	private static RedisTraffic median(List<RedisTraffic> rounds) {
+		return rounds.stream()
+			.sorted(Comparator.comparingDouble(RedisTraffic::commandsPerRead))
+			.toList()
+			.get(rounds.size() / 2);
+	}
+
+	private static RedisTraffic load(ApplicationContextRunner runner, List<LocalRedisServer> servers) {
+		List<RedisTraffic> traffic = new ArrayList<>();
+		runner.run((context) -> {
+			StringRedisTemplate master = master(context);
+			// The connections exist before the load, so that only the load is counted.
+			master.opsForValue().get("warm-up");
+			traffic.add(RedisTraffic.during(servers, CALLERS, TIMES, getAndSet(master)));
+		});
+		return traffic.get(0);
+	}
+
+	private long medianLoneCommandNanos(boolean coalesce) {
+		long[] nanos = new long[1000];
+		runner(this.redis.url(), coalesce).run((context) -> {
+			StringRedisTemplate master = master(context);
+			master.opsForValue().set("lone", "v");
+			for (int i = 0; i < nanos.length; i++) {
+				long start = System.nanoTime();
+				assertThat(master.opsForValue().get("lone")).isEqualTo("v");
+				nanos[i] = System.nanoTime() - start;
+			}
+		});
+		Arrays.sort(nanos);
+		return nanos[nanos.length / 2];
+	}
+
+	private static void assertCoalesced(RedisTraffic on, RedisTraffic off) {
+		// Without coalescing, commands share a read only when Redis falls behind the callers; a
+		// third more commands per read at least separates that from writes that were coalesced.
+		System.out.println("Commands per read, coalescing: " + on + "; not coalescing: " + off);
+		assertThat(on.commandsPerRead()).as("commands per read coalescing: %s; not coalescing: %s", on, off)
+			.isGreaterThan(off.commandsPerRead() * 4 / 3);
+	}
+
+	private void assertEveryChannelCoalesces() {
+		assertThat(this.channels).isNotEmpty()
+			.allSatisfy((names) -> assertThat(names).contains(APPLICATION_HANDLER, CoalescingNettyCustomizer.HANDLER_NAME));
+	}
+
+	private ClientResourcesBuilderCustomizer recordChannels() {
+		return (builder) -> builder.nettyCustomizer(new NettyCustomizer() {
+
+			@Override
+			public void afterChannelInitialized(Channel channel) {
+				channel.pipeline().addLast(APPLICATION_HANDLER, new ChannelInboundHandlerAdapter() {
+
+					@Override
+					public void channelActive(ChannelHandlerContext context) {
+						// Handlers leave the pipeline when a channel closes: read them while it is open.
+						CoalescingNettyCustomizerTests.this.channels.add(context.pipeline()
+							.names()
+							.stream()
+							.map((name) -> (context.pipeline().get(name) instanceof SslHandler) ? TLS_HANDLER : name)
+							.toList());
+						context.fireChannelActive();
+					}
+
+				});
+			}
+
+		});
+	}
+
+	private static IntConsumer getAndSet(StringRedisTemplate template) {
+		return (i) -> {
+			String key = "key:" + (i % 1000);
+			if (i % 2 == 0) {
+				template.opsForValue().set(key, "value-" + i);
+			}
+			else {
+				template.opsForValue().get(key);
+			}
+		};
+	}
+
+	private static SessionCallback<List<Object>> pairedIncrement(String prefix) {
+		return new SessionCallback<>() {
+
+			@Override
+			@SuppressWarnings({ "unchecked", "rawtypes" })
+			public List<Object> execute(RedisOperations operations) {
+				operations.multi();
+				operations.opsForValue().increment(prefix + "a");
+				operations.opsForValue().increment(prefix + "b");
+				return operations.exec();
+			}
+
+		};
+	}
+
+	private static ApplicationContextRunner runner(String url, boolean coalesce) {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, SslAutoConfiguration.class))
+			.withPropertyValues("redis.client.coalesce=" + (coalesce ? "1" : "0"), "redis.client.name=coalesce-test",
+					"redis.timeout.command=10s");
+		return (url != null) ? runner.withPropertyValues("redis.url=" + url) : runner;
+	}
+
+	private static StringRedisTemplate master(ApplicationContext context) {
+		return context.getBean("masterStringRedisTemplate", StringRedisTemplate.class);
+	}
+
+}
