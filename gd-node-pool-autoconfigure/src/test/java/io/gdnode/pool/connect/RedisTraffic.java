@@ -1,4 +1,4 @@
-package io.gdnode.pool.registry;
+package io.gdnode.pool.connect;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.gdnode.pool.registry;
+package io.gdnode.pool.connect;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;

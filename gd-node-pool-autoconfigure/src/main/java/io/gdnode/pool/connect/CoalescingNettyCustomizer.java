@@ -1,4 +1,4 @@
-package io.gdnode.pool.registry;
+package io.gdnode.pool.connect;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
