@@ -68,8 +68,8 @@ public final class CoalescingBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
-		double seconds = (args.length > 1) ? Double.parseDouble(args[1]) : 1.5;
+		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
+		double seconds = (args.length > 1) ? Double.parseDouble(args[1]) : 0.5;
 		Path directory = Files.createTempDirectory("coalescing-benchmark");
 		TestCertificates certificates = TestCertificates.create(directory);
 		try (LocalRedisServer plain = LocalRedisServer.start();
@@ -84,7 +84,7 @@ public final class CoalescingBenchmark {
 			plainSubjects.add(Subject.lettuce("off", plain.port(), null, null, false));
 			handlers.forEach((name, handler) -> plainSubjects
 				.add(Subject.lettuce(name, plain.port(), handler, null, false)));
-			run("Plain connection, LettuceConnectionFactory", plainSubjects, rounds, seconds);
+			run("Plain connection, LettuceConnectionFactory", plainSubjects, plain, rounds, seconds);
 
 			List<Subject> tlsSubjects = new ArrayList<>();
 			Path ca = certificates.certificate("ca");
@@ -93,36 +93,44 @@ public final class CoalescingBenchmark {
 				tlsSubjects.add(Subject.lettuce(name + " above TLS", tls.tlsPort(), handler, ca, true));
 				tlsSubjects.add(Subject.lettuce(name + " below TLS", tls.tlsPort(), handler, ca, false));
 			});
-			run("TLS connection, LettuceConnectionFactory", tlsSubjects, rounds, seconds);
+			run("TLS connection, LettuceConnectionFactory", tlsSubjects, tls, rounds, seconds);
 
 			List<Subject> starter = List.of(Subject.starter("off", plain.url(), false),
 					Subject.starter("on", plain.url(), true));
-			run("The starter's masterStringRedisTemplate, redis.client.coalesce", starter, rounds, seconds);
+			run("The starter's masterStringRedisTemplate, redis.client.coalesce", starter, plain, rounds, seconds);
 		}
 	}
 
-	private static void run(String title, List<Subject> subjects, int rounds, double seconds) throws Exception {
+	private static void run(String title, List<Subject> subjects, LocalRedisServer server, int rounds,
+			double seconds) throws Exception {
 		try {
 			Map<String, List<Double>> throughput = new ConcurrentHashMap<>();
+			Map<String, List<Double>> commandsPerRead = new ConcurrentHashMap<>();
 			Map<String, List<long[]>> latency = new ConcurrentHashMap<>();
 			for (Subject subject : subjects) {
-				measure(subject.template(), 4, 0.5, null);
+				measure(subject.template(), 4, 1, null);
+				measure(subject.template(), 64, 1, null);
 			}
-			for (int round = 0; round < rounds; round++) {
-				for (int threads : THREADS) {
+			// Thread counts one after the other, so that each variant's cells of a round are close
+			// in time to the switched-off one's they are paired with.
+			for (int threads : THREADS) {
+				for (int round = 0; round < rounds; round++) {
 					for (int i = 0; i < subjects.size(); i++) {
 						Subject subject = subjects.get((i + round) % subjects.size());
 						long[] nanos = (threads == 1) ? new long[2_000_000] : null;
+						RedisTraffic before = RedisTraffic.of(List.of(server));
 						double opsPerSecond = measure(subject.template(), threads, seconds, nanos);
-						throughput.computeIfAbsent(subject.name() + "@" + threads, (key) -> new ArrayList<>())
-							.add(opsPerSecond);
+						RedisTraffic traffic = RedisTraffic.of(List.of(server)).minus(before);
+						String cell = subject.name() + "@" + threads;
+						throughput.computeIfAbsent(cell, (key) -> new ArrayList<>()).add(opsPerSecond);
+						commandsPerRead.computeIfAbsent(cell, (key) -> new ArrayList<>()).add(traffic.commandsPerRead());
 						if (nanos != null) {
 							latency.computeIfAbsent(subject.name(), (key) -> new ArrayList<>()).add(percentiles(nanos));
 						}
 					}
 				}
 			}
-			print(title, subjects, throughput, latency);
+			print(title, subjects, throughput, commandsPerRead, latency);
 		}
 		finally {
 			for (Subject subject : subjects) {
@@ -182,13 +190,13 @@ public final class CoalescingBenchmark {
 	}
 
 	private static void print(String title, List<Subject> subjects, Map<String, List<Double>> throughput,
-			Map<String, List<long[]>> latency) {
+			Map<String, List<Double>> commandsPerRead, Map<String, List<long[]>> latency) {
 		String off = subjects.get(0).name();
 		System.out.println("### " + title);
 		System.out.println();
 		System.out.println("| variant | threads | ops/s, median (range) | paired ratio to " + off
-				+ ", median (range) |");
-		System.out.println("|---|---|---|---|");
+				+ ", median (range) | Redis commands per read, median |");
+		System.out.println("|---|---|---|---|---|");
 		for (int threads : THREADS) {
 			List<Double> baseline = throughput.get(off + "@" + threads);
 			for (Subject subject : subjects) {
@@ -197,8 +205,9 @@ public final class CoalescingBenchmark {
 				for (int i = 0; i < values.size(); i++) {
 					ratios.add(values.get(i) / baseline.get(i));
 				}
-				System.out.printf(Locale.ROOT, "| %s | %d | %,.0f (%,.0f–%,.0f) | %.2f× (%.2f–%.2f) |%n", subject.name(),
-						threads, median(values), min(values), max(values), median(ratios), min(ratios), max(ratios));
+				System.out.printf(Locale.ROOT, "| %s | %d | %,.0f (%,.0f–%,.0f) | %.2f× (%.2f–%.2f) | %.1f |%n",
+						subject.name(), threads, median(values), min(values), max(values), median(ratios), min(ratios),
+						max(ratios), median(commandsPerRead.get(subject.name() + "@" + threads)));
 			}
 		}
 		System.out.println();

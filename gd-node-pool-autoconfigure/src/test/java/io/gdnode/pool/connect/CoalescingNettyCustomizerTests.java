@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.IntConsumer;
@@ -29,6 +30,8 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -91,8 +94,13 @@ class CoalescingNettyCustomizerTests {
 	}
 
 	@Test
-	void switchedOffEveryChannelHasTheApplicationsHandlerAndNotTheCoalescingOne() {
-		runner(this.redis.url(), false).withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels)
+	void switchedOffByItsEnvironmentVariableEveryChannelHasTheApplicationsHandlerAndNotTheCoalescingOne() {
+		runner(this.redis.url(), null).withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							Map.of("REDIS_CLIENT_COALESCE", "0"))))
+			.withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels)
 			.run((context) -> {
 				master(context).opsForValue().set("k", "v");
 				master(context).execute(pairedIncrement("t"));
@@ -293,11 +301,13 @@ class CoalescingNettyCustomizerTests {
 		};
 	}
 
-	private static ApplicationContextRunner runner(String url, boolean coalesce) {
+	private static ApplicationContextRunner runner(String url, Boolean coalesce) {
 		ApplicationContextRunner runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, SslAutoConfiguration.class))
-			.withPropertyValues("redis.client.coalesce=" + (coalesce ? "1" : "0"), "redis.client.name=coalesce-test",
-					"redis.timeout.command=10s");
+			.withPropertyValues("redis.client.name=coalesce-test", "redis.timeout.command=10s");
+		if (coalesce != null) {
+			runner = runner.withPropertyValues("redis.client.coalesce=" + (coalesce ? "1" : "0"));
+		}
 		return (url != null) ? runner.withPropertyValues("redis.url=" + url) : runner;
 	}
 
