@@ -62,7 +62,7 @@ public final class CoalescingNettyCustomizer implements NettyCustomizer {
 	}
 
 	/**
-	 * Return whether the given customizer is one of these, or leads to one.
+	 * Return whether the given customizer is one of these.
 	 * @param customizer a client resources' customizer
 	 * @return whether it coalesces
 	 */

@@ -1,5 +1,6 @@
 package io.gdnode.pool.connect;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * Every variant is open at once and they take turns in interleaved rounds, the order rotating
  * each round; each variant's throughput is divided by the switched-off one's of the same round and
  * thread count, and the medians (and ranges) of those paired ratios are printed, with single-thread
- * p50 / p99 latency.
+ * p50 / p99 latency. CPU time per command, of this process and of Redis, is steadier than
+ * throughput on a machine shared with other work.
  * <p>
  * Variants: Netty's {@link FlushConsolidationHandler}{@code (256, true)} against
  * {@link FlushCoalescingHandler}, each just above the {@link SslHandler} and at the head of the
@@ -107,6 +109,7 @@ public final class CoalescingBenchmark {
 			Map<String, List<Double>> throughput = new ConcurrentHashMap<>();
 			Map<String, List<Double>> commandsPerRead = new ConcurrentHashMap<>();
 			Map<String, List<long[]>> latency = new ConcurrentHashMap<>();
+			Map<String, List<double[]>> cpu = new ConcurrentHashMap<>();
 			for (Subject subject : subjects) {
 				measure(subject.template(), 4, 1, null);
 				measure(subject.template(), 64, 1, null);
@@ -119,18 +122,24 @@ public final class CoalescingBenchmark {
 						Subject subject = subjects.get((i + round) % subjects.size());
 						long[] nanos = (threads == 1) ? new long[2_000_000] : null;
 						RedisTraffic before = RedisTraffic.of(List.of(server));
+						double redisCpuBefore = redisCpuSeconds(server);
+						long clientCpuBefore = clientCpuNanos();
 						double opsPerSecond = measure(subject.template(), threads, seconds, nanos);
+						double clientCpu = (clientCpuNanos() - clientCpuBefore) / 1e3;
+						double redisCpu = (redisCpuSeconds(server) - redisCpuBefore) * 1e6;
 						RedisTraffic traffic = RedisTraffic.of(List.of(server)).minus(before);
 						String cell = subject.name() + "@" + threads;
 						throughput.computeIfAbsent(cell, (key) -> new ArrayList<>()).add(opsPerSecond);
 						commandsPerRead.computeIfAbsent(cell, (key) -> new ArrayList<>()).add(traffic.commandsPerRead());
+						cpu.computeIfAbsent(cell, (key) -> new ArrayList<>())
+							.add(new double[] { clientCpu / traffic.commands(), redisCpu / traffic.commands() });
 						if (nanos != null) {
 							latency.computeIfAbsent(subject.name(), (key) -> new ArrayList<>()).add(percentiles(nanos));
 						}
 					}
 				}
 			}
-			print(title, subjects, throughput, commandsPerRead, latency);
+			print(title, subjects, throughput, commandsPerRead, cpu, latency);
 		}
 		finally {
 			for (Subject subject : subjects) {
@@ -178,6 +187,23 @@ public final class CoalescingBenchmark {
 		return operations.sum() / ((System.nanoTime() - start) / 1e9);
 	}
 
+	/** CPU time of this process: the client's event loops and callers, and the other variants' idle threads. */
+	private static long clientCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	/** CPU time of the Redis server, user and system, from {@code INFO cpu}. */
+	private static double redisCpuSeconds(LocalRedisServer server) {
+		double seconds = 0;
+		for (String line : server.command("INFO", "cpu").split("\r?\n")) {
+			if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+				seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+			}
+		}
+		return seconds;
+	}
+
 	/** Return p50 and p99 in nanoseconds of the recorded calls (the array ends at -1). */
 	private static long[] percentiles(long[] nanos) {
 		int count = 0;
@@ -190,13 +216,14 @@ public final class CoalescingBenchmark {
 	}
 
 	private static void print(String title, List<Subject> subjects, Map<String, List<Double>> throughput,
-			Map<String, List<Double>> commandsPerRead, Map<String, List<long[]>> latency) {
+			Map<String, List<Double>> commandsPerRead, Map<String, List<double[]>> cpu,
+			Map<String, List<long[]>> latency) {
 		String off = subjects.get(0).name();
 		System.out.println("### " + title);
 		System.out.println();
 		System.out.println("| variant | threads | ops/s, median (range) | paired ratio to " + off
-				+ ", median (range) | Redis commands per read, median |");
-		System.out.println("|---|---|---|---|---|");
+				+ ", median (range) | Redis commands per read | client CPU µs per command | Redis CPU µs per command |");
+		System.out.println("|---|---|---|---|---|---|---|");
 		for (int threads : THREADS) {
 			List<Double> baseline = throughput.get(off + "@" + threads);
 			for (Subject subject : subjects) {
@@ -205,9 +232,12 @@ public final class CoalescingBenchmark {
 				for (int i = 0; i < values.size(); i++) {
 					ratios.add(values.get(i) / baseline.get(i));
 				}
-				System.out.printf(Locale.ROOT, "| %s | %d | %,.0f (%,.0f–%,.0f) | %.2f× (%.2f–%.2f) | %.1f |%n",
-						subject.name(), threads, median(values), min(values), max(values), median(ratios), min(ratios),
-						max(ratios), median(commandsPerRead.get(subject.name() + "@" + threads)));
+				String cell = subject.name() + "@" + threads;
+				System.out.printf(Locale.ROOT,
+						"| %s | %d | %,.0f (%,.0f–%,.0f) | %.2f× (%.2f–%.2f) | %.1f | %.1f | %.2f |%n", subject.name(),
+						threads, median(values), min(values), max(values), median(ratios), min(ratios), max(ratios),
+						median(commandsPerRead.get(cell)), median(cpu.get(cell).stream().map((c) -> c[0]).toList()),
+						median(cpu.get(cell).stream().map((c) -> c[1]).toList()));
 			}
 		}
 		System.out.println();
