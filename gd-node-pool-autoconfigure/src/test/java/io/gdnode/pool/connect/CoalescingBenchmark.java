@@ -55,12 +55,13 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * ./mvnw -o -q -pl gd-node-pool-autoconfigure -am test-compile dependency:build-classpath \
  *   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
  * java -cp gd-node-pool-autoconfigure/target/test-classes:gd-node-pool-autoconfigure/target/classes:$(cat \
- *   gd-node-pool-autoconfigure/target/test-classpath.txt) io.gdnode.pool.connect.CoalescingBenchmark [rounds] [seconds]
+ *   gd-node-pool-autoconfigure/target/test-classpath.txt) io.gdnode.pool.connect.CoalescingBenchmark \
+ *   [rounds, 20] [seconds per cell, 0.5] [thread counts, 1,4,16,64]
  * </pre>
  */
 public final class CoalescingBenchmark {
 
-	private static final int[] THREADS = { 1, 4, 16, 64 };
+	private static int[] threadCounts = { 1, 4, 16, 64 };
 
 	private static final int KEYS = 1000;
 
@@ -72,6 +73,9 @@ public final class CoalescingBenchmark {
 	public static void main(String[] args) throws Exception {
 		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		double seconds = (args.length > 1) ? Double.parseDouble(args[1]) : 0.5;
+		if (args.length > 2) {
+			threadCounts = Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();
+		}
 		Path directory = Files.createTempDirectory("coalescing-benchmark");
 		TestCertificates certificates = TestCertificates.create(directory);
 		try (LocalRedisServer plain = LocalRedisServer.start();
@@ -116,7 +120,7 @@ public final class CoalescingBenchmark {
 			}
 			// Thread counts one after the other, so that each variant's cells of a round are close
 			// in time to the switched-off one's they are paired with.
-			for (int threads : THREADS) {
+			for (int threads : threadCounts) {
 				for (int round = 0; round < rounds; round++) {
 					for (int i = 0; i < subjects.size(); i++) {
 						Subject subject = subjects.get((i + round) % subjects.size());
@@ -224,7 +228,7 @@ public final class CoalescingBenchmark {
 		System.out.println("| variant | threads | ops/s, median (range) | paired ratio to " + off
 				+ ", median (range) | Redis commands per read | client CPU µs per command | Redis CPU µs per command |");
 		System.out.println("|---|---|---|---|---|---|---|");
-		for (int threads : THREADS) {
+		for (int threads : threadCounts) {
 			List<Double> baseline = throughput.get(off + "@" + threads);
 			for (Subject subject : subjects) {
 				List<Double> values = throughput.get(subject.name() + "@" + threads);
@@ -241,13 +245,25 @@ public final class CoalescingBenchmark {
 			}
 		}
 		System.out.println();
-		System.out.println("| variant | 1 thread p50 µs, median (range) | p99 µs, median (range) |");
-		System.out.println("|---|---|---|");
+		if (!latency.containsKey(off)) {
+			return;
+		}
+		System.out.println("| variant | 1 thread p50 µs, median (range) | paired p50 ratio to " + off
+				+ " | p99 µs, median (range) | paired p99 ratio to " + off + " |");
+		System.out.println("|---|---|---|---|---|");
 		for (Subject subject : subjects) {
 			List<Double> p50 = latency.get(subject.name()).stream().map((p) -> p[0] / 1e3).toList();
 			List<Double> p99 = latency.get(subject.name()).stream().map((p) -> p[1] / 1e3).toList();
-			System.out.printf(Locale.ROOT, "| %s | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) |%n", subject.name(), median(p50),
-					min(p50), max(p50), median(p99), min(p99), max(p99));
+			List<Double> p50Ratios = new ArrayList<>();
+			List<Double> p99Ratios = new ArrayList<>();
+			for (int i = 0; i < p50.size(); i++) {
+				p50Ratios.add(latency.get(subject.name()).get(i)[0] / (double) latency.get(off).get(i)[0]);
+				p99Ratios.add(latency.get(subject.name()).get(i)[1] / (double) latency.get(off).get(i)[1]);
+			}
+			System.out.printf(Locale.ROOT, "| %s | %.1f (%.1f–%.1f) | %.2f× (%.2f–%.2f) | %.1f (%.1f–%.1f) | %.2f× (%.2f–%.2f) |%n",
+					subject.name(), median(p50), min(p50), max(p50), median(p50Ratios), min(p50Ratios),
+					max(p50Ratios), median(p99), min(p99), max(p99), median(p99Ratios), min(p99Ratios),
+					max(p99Ratios));
 		}
 		System.out.println();
 	}
