@@ -113,8 +113,12 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 		this.own.add(built);
 		if (coalesce && !CoalescingNettyCustomizer.coalesces(built.nettyCustomizer())) {
 			// A customizer set a NettyCustomizer of its own: keep it, and coalesce after it. The
-			// mutated resources use the first ones' latency recorder, so both live until the end.
-			this.own.add(built.mutate().nettyCustomizer(new CoalescingNettyCustomizer(built.nettyCustomizer())).build());
+			// mutated resources use the first ones' latency recorder, so both live until the end;
+			// mutate() does not carry the event loops over, so they are given again.
+			this.own.add(built.mutate()
+				.eventLoopGroupProvider(shared.eventLoopGroupProvider())
+				.nettyCustomizer(new CoalescingNettyCustomizer(built.nettyCustomizer()))
+				.build());
 		}
 	}
 

@@ -8,7 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
@@ -52,6 +54,9 @@ class CoalescingNettyCustomizerTests {
 	private static final int TIMES = 300;
 
 	private static final int ROUNDS = 3;
+
+	/** Transactions per caller and round: each is four commands. */
+	private static final int TRANSACTIONS = 50;
 
 	/** The name of the application's handler in every pipeline. */
 	private static final String APPLICATION_HANDLER = "applicationHandler";
@@ -112,7 +117,6 @@ class CoalescingNettyCustomizerTests {
 
 	@Test
 	void coalescingSurvivesKillAndRestartOfRedis() {
-		RedisTraffic off = load(runner(this.redis.url(), false), List.of(this.redis));
 		runner(this.redis.url(), true).withPropertyValues("redis.timeout.reconnect=200ms")
 			.withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels)
 			.run((context) -> {
@@ -127,8 +131,8 @@ class CoalescingNettyCustomizerTests {
 				});
 				assertThat(this.channels).as("channels after the reconnect").hasSizeGreaterThan(before.size());
 				assertEveryChannelCoalesces();
-				RedisTraffic after = RedisTraffic.during(List.of(this.redis), CALLERS, TIMES, getAndSet(master));
-				assertCoalesced(after, off);
+				runner(this.redis.url(), false).run((switchedOff) -> assertCoalescedAgainstSwitchedOff(
+						master(switchedOff), master, List.of(this.redis), TIMES, CoalescingNettyCustomizerTests::getAndSet));
 				assertThat(master.opsForValue().get("k")).isEqualTo("after");
 			});
 	}
@@ -164,23 +168,23 @@ class CoalescingNettyCustomizerTests {
 
 	@Test
 	void transactionsFromManyThreadsCommitExactlyOnACoalescingLane() {
-		List<RedisTraffic> traffic = new ArrayList<>();
-		for (boolean coalesce : new boolean[] { false, true }) {
-			runner(this.redis.url(), coalesce).run((context) -> {
-				StringRedisTemplate master = master(context);
-				String prefix = "lane-" + coalesce + ":";
-				Queue<List<Object>> replies = new ConcurrentLinkedQueue<>();
-				traffic.add(RedisTraffic.during(List.of(this.redis), CALLERS, TIMES / 6,
-						(i) -> replies.add(master.execute(pairedIncrement(prefix)))));
-				int transactions = CALLERS * (TIMES / 6);
-				assertThat(replies).hasSize(transactions)
+		Map<StringRedisTemplate, Queue<List<Object>>> replies = new ConcurrentHashMap<>();
+		Function<StringRedisTemplate, IntConsumer> transactions = (template) -> (i) -> replies
+			.computeIfAbsent(template, (key) -> new ConcurrentLinkedQueue<>())
+			.add(template.execute(pairedIncrement(template.hashCode() + ":")));
+		runner(this.redis.url(), false).run((switchedOff) -> runner(this.redis.url(), true).run((coalescing) -> {
+			assertCoalescedAgainstSwitchedOff(master(switchedOff), master(coalescing), List.of(this.redis),
+					TRANSACTIONS, transactions);
+			for (StringRedisTemplate template : List.of(master(switchedOff), master(coalescing))) {
+				int committed = ROUNDS * CALLERS * TRANSACTIONS;
+				String prefix = template.hashCode() + ":";
+				assertThat(replies.get(template)).hasSize(committed)
 					.allSatisfy((reply) -> assertThat(reply).hasSize(2).containsOnly(reply.get(0)));
-				assertThat(replies.stream().map((reply) -> (Long) reply.get(0))).doesNotHaveDuplicates();
-				assertThat(master.opsForValue().get(prefix + "a")).isEqualTo(String.valueOf(transactions));
-				assertThat(master.opsForValue().get(prefix + "b")).isEqualTo(String.valueOf(transactions));
-			});
-		}
-		assertCoalesced(traffic.get(1), traffic.get(0));
+				assertThat(replies.get(template).stream().map((reply) -> (Long) reply.get(0))).doesNotHaveDuplicates();
+				assertThat(template.opsForValue().get(prefix + "a")).isEqualTo(String.valueOf(committed));
+				assertThat(template.opsForValue().get(prefix + "b")).isEqualTo(String.valueOf(committed));
+			}
+		}));
 	}
 
 	/**
@@ -189,18 +193,22 @@ class CoalescingNettyCustomizerTests {
 	 */
 	private static void assertCoalescedAgainstSwitchedOff(ApplicationContextRunner switchedOff,
 			ApplicationContextRunner coalescing, List<LocalRedisServer> servers) {
+		switchedOff.run((offContext) -> coalescing.run((onContext) -> assertCoalescedAgainstSwitchedOff(
+				master(offContext), master(onContext), servers, TIMES, CoalescingNettyCustomizerTests::getAndSet)));
+	}
+
+	private static void assertCoalescedAgainstSwitchedOff(StringRedisTemplate switchedOff,
+			StringRedisTemplate coalescing, List<LocalRedisServer> servers, int times,
+			Function<StringRedisTemplate, IntConsumer> load) {
 		List<RedisTraffic> off = new ArrayList<>();
 		List<RedisTraffic> on = new ArrayList<>();
-		switchedOff.run((offContext) -> coalescing.run((onContext) -> {
-			StringRedisTemplate offMaster = master(offContext);
-			StringRedisTemplate onMaster = master(onContext);
-			offMaster.opsForValue().get("warm-up");
-			onMaster.opsForValue().get("warm-up");
-			for (int round = 0; round < ROUNDS; round++) {
-				off.add(RedisTraffic.during(servers, CALLERS, TIMES, getAndSet(offMaster)));
-				on.add(RedisTraffic.during(servers, CALLERS, TIMES, getAndSet(onMaster)));
-			}
-		}));
+		// The connections exist before the load, so that only the load is counted.
+		switchedOff.opsForValue().get("warm-up");
+		coalescing.opsForValue().get("warm-up");
+		for (int round = 0; round < ROUNDS; round++) {
+			off.add(RedisTraffic.during(servers, CALLERS, times, load.apply(switchedOff)));
+			on.add(RedisTraffic.during(servers, CALLERS, times, load.apply(coalescing)));
+		}
 		assertCoalesced(median(on), median(off));
 	}
 
@@ -209,17 +217,6 @@ class CoalescingNettyCustomizerTests {
 			.sorted(Comparator.comparingDouble(RedisTraffic::commandsPerRead))
 			.toList()
 			.get(rounds.size() / 2);
-	}
-
-	private static RedisTraffic load(ApplicationContextRunner runner, List<LocalRedisServer> servers) {
-		List<RedisTraffic> traffic = new ArrayList<>();
-		runner.run((context) -> {
-			StringRedisTemplate master = master(context);
-			// The connections exist before the load, so that only the load is counted.
-			master.opsForValue().get("warm-up");
-			traffic.add(RedisTraffic.during(servers, CALLERS, TIMES, getAndSet(master)));
-		});
-		return traffic.get(0);
 	}
 
 	private long medianLoneCommandNanos(boolean coalesce) {
