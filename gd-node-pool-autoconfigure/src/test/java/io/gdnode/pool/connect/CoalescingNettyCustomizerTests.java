@@ -15,6 +15,7 @@ import java.util.function.IntConsumer;
 
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.localredis.LocalRedisCluster;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.topology.TestCertificates;
 import io.lettuce.core.resource.NettyCustomizer;
@@ -22,9 +23,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -49,14 +49,14 @@ import static org.awaitility.Awaitility.await;
  */
 class CoalescingNettyCustomizerTests {
 
-	private static final int CALLERS = 32;
+	private static final int CALLERS = 64;
 
-	private static final int TIMES = 300;
+	private static final int TIMES = 150;
 
 	private static final int ROUNDS = 3;
 
 	/** Transactions per caller and round: each is four commands. */
-	private static final int TRANSACTIONS = 50;
+	private static final int TRANSACTIONS = 25;
 
 	/** The name of the application's handler in every pipeline. */
 	private static final String APPLICATION_HANDLER = "applicationHandler";
@@ -67,25 +67,17 @@ class CoalescingNettyCustomizerTests {
 	@TempDir
 	Path directory;
 
-	private LocalRedisServer redis;
+	/** A server per test: one test kills and restarts it. */
+	@RegisterExtension
+	final LocalRedisExtension redis = LocalRedisExtension.standalone();
 
 	/** The handlers of every channel that became active, in pipeline order. */
 	private final Queue<List<String>> channels = new ConcurrentLinkedQueue<>();
 
-	@BeforeEach
-	void startRedis() {
-		this.redis = LocalRedisServer.start();
-	}
-
-	@AfterEach
-	void stopRedis() {
-		this.redis.close();
-	}
-
 	@Test
 	void concurrentCallersCommandsArriveInFewerReadsThanWithTheSwitchOff() {
 		assertCoalescedAgainstSwitchedOff(runner(this.redis.url(), false), runner(this.redis.url(), true),
-				List.of(this.redis));
+				List.of(this.redis.server()));
 	}
 
 	@Test
@@ -123,8 +115,8 @@ class CoalescingNettyCustomizerTests {
 				StringRedisTemplate master = master(context);
 				master.opsForValue().set("k", "before");
 				List<List<String>> before = List.copyOf(this.channels);
-				this.redis.kill();
-				this.redis = this.redis.restart();
+				this.redis.server().kill();
+				this.redis.restart(this.redis.server());
 				await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
 					master.opsForValue().set("k", "after");
 					return true;
@@ -132,7 +124,8 @@ class CoalescingNettyCustomizerTests {
 				assertThat(this.channels).as("channels after the reconnect").hasSizeGreaterThan(before.size());
 				assertEveryChannelCoalesces();
 				runner(this.redis.url(), false).run((switchedOff) -> assertCoalescedAgainstSwitchedOff(
-						master(switchedOff), master, List.of(this.redis), TIMES, CoalescingNettyCustomizerTests::getAndSet));
+						master(switchedOff), master, List.of(this.redis.server()), CALLERS, TIMES,
+						CoalescingNettyCustomizerTests::getAndSet));
 				assertThat(master.opsForValue().get("k")).isEqualTo("after");
 			});
 	}
@@ -173,8 +166,8 @@ class CoalescingNettyCustomizerTests {
 			.computeIfAbsent(template, (key) -> new ConcurrentLinkedQueue<>())
 			.add(template.execute(pairedIncrement(template.hashCode() + ":")));
 		runner(this.redis.url(), false).run((switchedOff) -> runner(this.redis.url(), true).run((coalescing) -> {
-			assertCoalescedAgainstSwitchedOff(master(switchedOff), master(coalescing), List.of(this.redis),
-					TRANSACTIONS, transactions);
+			assertCoalescedAgainstSwitchedOff(master(switchedOff), master(coalescing), List.of(this.redis.server()),
+					CALLERS, TRANSACTIONS, transactions);
 			for (StringRedisTemplate template : List.of(master(switchedOff), master(coalescing))) {
 				int committed = ROUNDS * CALLERS * TRANSACTIONS;
 				String prefix = template.hashCode() + ":";
@@ -193,12 +186,16 @@ class CoalescingNettyCustomizerTests {
 	 */
 	private static void assertCoalescedAgainstSwitchedOff(ApplicationContextRunner switchedOff,
 			ApplicationContextRunner coalescing, List<LocalRedisServer> servers) {
+		// As many callers per server as a single server gets, for the same number of commands.
+		int callers = CALLERS * servers.size();
+		int times = TIMES / servers.size();
 		switchedOff.run((offContext) -> coalescing.run((onContext) -> assertCoalescedAgainstSwitchedOff(
-				master(offContext), master(onContext), servers, TIMES, CoalescingNettyCustomizerTests::getAndSet)));
+				master(offContext), master(onContext), servers, callers, times,
+				CoalescingNettyCustomizerTests::getAndSet)));
 	}
 
 	private static void assertCoalescedAgainstSwitchedOff(StringRedisTemplate switchedOff,
-			StringRedisTemplate coalescing, List<LocalRedisServer> servers, int times,
+			StringRedisTemplate coalescing, List<LocalRedisServer> servers, int callers, int times,
 			Function<StringRedisTemplate, IntConsumer> load) {
 		List<RedisTraffic> off = new ArrayList<>();
 		List<RedisTraffic> on = new ArrayList<>();
@@ -206,8 +203,8 @@ class CoalescingNettyCustomizerTests {
 		switchedOff.opsForValue().get("warm-up");
 		coalescing.opsForValue().get("warm-up");
 		for (int round = 0; round < ROUNDS; round++) {
-			off.add(RedisTraffic.during(servers, CALLERS, times, load.apply(switchedOff)));
-			on.add(RedisTraffic.during(servers, CALLERS, times, load.apply(coalescing)));
+			off.add(RedisTraffic.during(servers, callers, times, load.apply(switchedOff)));
+			on.add(RedisTraffic.during(servers, callers, times, load.apply(coalescing)));
 		}
 		assertCoalesced(median(on), median(off));
 	}
