@@ -1,11 +1,16 @@
 package io.gdnode.pool;
 
+import java.util.List;
+
 /**
- * Thrown when a pool has all its connections in use and none came back in time.
+ * Thrown when a pool has all its connections in use and none came back in time: bounded by the
+ * pool's size and its wait timeout.
  */
-public class PoolExhaustedException extends RuntimeException {
+public class PoolExhaustedException extends RuntimeException implements PoolFailure {
 
 	private final String pool;
+
+	private final Endpoint endpoint;
 
 	private final int active;
 
@@ -18,24 +23,30 @@ public class PoolExhaustedException extends RuntimeException {
 		super("Redis pool '" + pool + "' (" + definition.endpoint().address() + ") has all "
 				+ definition.maxTotal() + ((definition.type() == PoolType.ASYNC) ? "" : " dedicated")
 				+ " connections in use and none came back within " + definition.waitTimeout() + " (" + active
-				+ " in use, " + waiting + " other callers waiting); raise " + sizeProperty(definition)
-				+ " or redis.timeout.wait", cause);
+				+ " in use, " + waiting + " other callers waiting)", cause);
 		this.pool = pool;
+		this.endpoint = definition.endpoint();
 		this.active = active;
 		this.waiting = waiting;
-	}
-
-	private static String sizeProperty(PoolDefinition definition) {
-		return (definition.type() == PoolType.ASYNC) ? "redis.async.pool.max"
-				: "redis." + definition.role().id() + ".pool.size";
 	}
 
 	/**
 	 * Return the name of the exhausted pool.
 	 * @return the pool name
 	 */
+	@Override
 	public String getPool() {
 		return this.pool;
+	}
+
+	@Override
+	public Endpoint getEndpoint() {
+		return this.endpoint;
+	}
+
+	@Override
+	public List<PoolLimit> getLimits() {
+		return List.of(PoolLimit.POOL_SIZE, PoolLimit.WAIT_TIMEOUT);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.gdnode.pool;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What an application may see and do with one of its pools, in the spirit of HikariCP's
@@ -49,6 +50,14 @@ public interface PoolView {
 	 * @throws RuntimeException when Redis did not answer in time, saying why
 	 */
 	Duration ping(Duration timeout);
+
+	/**
+	 * Like {@link #ping}, without blocking, so that many pools can be checked at once.
+	 * @param timeout the most the check may take
+	 * @return how long Redis took to answer; completes within the timeout, failed when Redis did
+	 * not answer, saying why
+	 */
+	CompletableFuture<Duration> pingAsync(Duration timeout);
 
 	/**
 	 * Close the pool now if nobody uses it (no lease, no connection lent, no caller waiting), as

@@ -191,7 +191,8 @@ public final class RedisPoolAutoConfiguration {
 	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,
 			PoolDefinitionMapper mapper, Environment environment, ObjectProvider<SslBundles> sslBundles,
 			PoolRole role) {
-		return new RoleConnectionFactory(registry, definition(mapper, environment, sslBundles, role));
+		return new RoleConnectionFactory(registry, definition(mapper, environment, sslBundles, role),
+				RedisPoolSettingNames.INSTANCE);
 	}
 
 	private static PoolDefinition definition(PoolDefinitionMapper mapper, Environment environment,

@@ -1,10 +1,19 @@
 package io.gdnode.pool.client;
 
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
+import io.gdnode.pool.PoolClosedException;
+import io.gdnode.pool.PoolFailure;
+import io.gdnode.pool.PoolInUseException;
+import io.gdnode.pool.PoolLimit;
 import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.PoolView;
 import io.gdnode.pool.SharedConnectionStateException;
+import io.lettuce.core.RedisCommandTimeoutException;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
@@ -14,9 +23,12 @@ import org.springframework.data.redis.RedisSystemException;
 
 /**
  * Rewrites the message of a Spring Data Redis exception so that it names the pool and the
- * endpoint it came from, keeping its type and cause: "Redis command timed out" alone does not say
- * which of an application's Redis servers timed out. A write refused with {@code READONLY} says
- * plainly that the server has become a replica.
+ * endpoint it came from and, where a setting bounded the failure (a command, wait or connect
+ * timeout, the pool size, the endpoint itself), the setting to change, keeping its type and
+ * cause: "Redis command timed out" alone does not say which of an application's Redis servers
+ * timed out, nor what to raise. A write refused with {@code READONLY} says plainly that the
+ * server has become a replica. The pool's own failures are recognised by type
+ * ({@link PoolFailure}), the setting names come from {@link PoolSettingNames}.
  */
 final class PoolExceptionTranslator {
 
@@ -27,8 +39,14 @@ final class PoolExceptionTranslator {
 
 	private final PoolView pool;
 
-	PoolExceptionTranslator(PoolView pool) {
+	private final PoolSettingNames settingNames;
+
+	/** What this translator made, so that translating twice leaves it alone. */
+	private final Map<DataAccessException, Boolean> translated = Collections.synchronizedMap(new WeakHashMap<>());
+
+	PoolExceptionTranslator(PoolView pool, PoolSettingNames settingNames) {
 		this.pool = pool;
+		this.settingNames = settingNames;
 	}
 
 	/**
@@ -38,10 +56,16 @@ final class PoolExceptionTranslator {
 	 * @return the exception to throw, {@code null} when {@code ex} is
 	 */
 	DataAccessException translate(DataAccessException ex) {
-		if (ex == null || (ex.getMessage() != null && ex.getMessage().startsWith("Redis pool '"))) {
+		if (ex == null || this.translated.containsKey(ex)) {
 			return ex;
 		}
-		SharedConnectionStateException refused = refusal(ex);
+		DataAccessException result = rewrite(ex);
+		this.translated.put(result, Boolean.TRUE);
+		return result;
+	}
+
+	private DataAccessException rewrite(DataAccessException ex) {
+		SharedConnectionStateException refused = find(ex, SharedConnectionStateException.class);
 		if (refused != null) {
 			// As Spring Data Redis refuses select() on a shared connection.
 			return new InvalidDataAccessApiUsageException(prefix() + ": " + refused.getMessage(), refused);
@@ -64,10 +88,10 @@ final class PoolExceptionTranslator {
 		return ex;
 	}
 
-	private static SharedConnectionStateException refusal(Throwable ex) {
+	private static <T> T find(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof SharedConnectionStateException refused) {
-				return refused;
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
 			}
 		}
 		return null;
@@ -78,30 +102,84 @@ final class PoolExceptionTranslator {
 	}
 
 	private String message(DataAccessException ex) {
+		// The pool's own failures name the pool and endpoint already; they lack only the setting.
+		PoolFailure failure = find(ex, PoolFailure.class);
+		if (failure instanceof Throwable thrown) {
+			return thrown.getMessage() + advice(failure.getLimits());
+		}
+		Throwable lifecycle = lifecycleFailure(ex);
+		if (lifecycle != null) {
+			return lifecycle.getMessage();
+		}
 		String reason = reason(ex);
 		if (reason.startsWith(READONLY)) {
-			String role = this.pool.getDefinition().role().id();
+			String url = name(PoolLimit.ENDPOINT);
 			return prefix() + " refused the write: the server is now a replica, so the write was not applied ("
-					+ reason + "). Without Sentinel the starter does not follow a promotion: point REDIS_"
-					+ role.toUpperCase(Locale.ROOT) + "_URL (redis." + role + ".url) at the new master";
+					+ reason + "). Without Sentinel the starter does not follow a promotion: point "
+					+ ((url != null) ? url : "the role's URL") + " at the new master";
 		}
 		if (reason.startsWith(NOT_CONNECTED)) {
-			boolean replicasOnly = this.pool.getDefinition().topology().reads() == PoolTopology.Reads.REPLICAS;
-			return prefix() + (replicasOnly
-					? ": no replica is reachable, and redis.slave.fallback=none keeps reads off the master ("
-					: ": not connected, Redis is unreachable; commands fail at once until a reconnect succeeds (")
-					+ reason + ")";
+			return prefix() + notConnected() + reason + ")";
 		}
 		String springMessage = ex.getMessage();
-		// The registry's own messages name the pool and endpoint already.
-		if (reason.startsWith("Redis pool '")) {
-			return reason;
+		String message = prefix() + ": " + springMessage + (reason.equals(springMessage) ? "" : ": " + reason);
+		if (find(ex, RedisCommandTimeoutException.class) != null) {
+			return message + advice(List.of(PoolLimit.COMMAND_TIMEOUT));
 		}
-		return prefix() + ": " + springMessage + (reason.equals(springMessage) ? "" : ": " + reason);
+		return message;
+	}
+
+	private String notConnected() {
+		if (this.pool.getDefinition().topology().reads() != PoolTopology.Reads.REPLICAS) {
+			return ": not connected, Redis is unreachable; commands fail at once until a reconnect succeeds (";
+		}
+		String fallback = name(PoolLimit.REPLICA_FALLBACK);
+		return ": no replica is reachable, and reads stay off the master as "
+				+ ((fallback != null) ? fallback : "the slave fallback") + " is none (";
+	}
+
+	private static Throwable lifecycleFailure(Throwable ex) {
+		Throwable closed = find(ex, PoolClosedException.class);
+		return (closed != null) ? closed : find(ex, PoolInUseException.class);
 	}
 
 	/**
-	 * Return the most telling message in the cause chain: the registry's own, or else the innermost.
+	 * Return what to change, for example {@code ; raise REDIS_TIMEOUT_COMMAND (redis.timeout.command)}:
+	 * limits that are amounts are raised, the others checked.
+	 */
+	private String advice(List<PoolLimit> limits) {
+		List<String> raise = new ArrayList<>();
+		List<String> check = new ArrayList<>();
+		for (PoolLimit limit : limits) {
+			String name = name(limit);
+			if (name != null) {
+				(isAmount(limit) ? raise : check).add(name);
+			}
+		}
+		StringBuilder advice = new StringBuilder();
+		if (!raise.isEmpty()) {
+			advice.append("; raise ").append(String.join(" or ", raise));
+		}
+		if (!check.isEmpty()) {
+			advice.append("; check ").append(String.join(" and ", check));
+		}
+		return advice.toString();
+	}
+
+	private static boolean isAmount(PoolLimit limit) {
+		return switch (limit) {
+			case COMMAND_TIMEOUT, WAIT_TIMEOUT, CONNECT_TIMEOUT, POOL_SIZE -> true;
+			case ENDPOINT, TLS_TRUST, REPLICA_FALLBACK -> false;
+		};
+	}
+
+	private String name(PoolLimit limit) {
+		return this.settingNames.name(this.pool.getDefinition(), limit);
+	}
+
+	/**
+	 * Return the most telling message in the cause chain: Redis's own refusal, Lettuce's "not
+	 * connected", or else the innermost.
 	 */
 	private static String reason(Throwable ex) {
 		String innermost = ex.getMessage();
@@ -110,7 +188,7 @@ final class PoolExceptionTranslator {
 			if (message == null) {
 				continue;
 			}
-			if (message.startsWith("Redis pool '") || message.startsWith(READONLY) || message.startsWith(NOT_CONNECTED)) {
+			if (message.startsWith(READONLY) || message.startsWith(NOT_CONNECTED)) {
 				return message;
 			}
 			innermost = message;

@@ -65,6 +65,18 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	 * @param definition the sync pool's definition; the reactive pool uses the same with type {@code reactive}
 	 */
 	public RoleConnectionFactory(SharedPoolRegistry registry, PoolDefinition definition) {
+		this(registry, definition, PoolSettingNames.NONE);
+	}
+
+	/**
+	 * Create a factory attached to the registry's pools for the given definition, whose errors
+	 * name the setting to change.
+	 * @param registry the registry that owns the pools
+	 * @param definition the sync pool's definition; the reactive pool uses the same with type {@code reactive}
+	 * @param settingNames names the settings behind a pool's limits
+	 */
+	public RoleConnectionFactory(SharedPoolRegistry registry, PoolDefinition definition,
+			PoolSettingNames settingNames) {
 		super(configuration(definition), LettuceClientConfiguration.builder()
 			.clientResources(registry.getClientResources())
 			.commandTimeout(definition.uri().getTimeout())
@@ -75,7 +87,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		this.registry = registry;
 		this.syncPool = registry.attach(definition);
 		this.reactivePool = registry.attach(definition.withType(PoolType.REACTIVE));
-		this.exceptionTranslator = new PoolExceptionTranslator(this.syncPool);
+		this.exceptionTranslator = new PoolExceptionTranslator(this.syncPool, settingNames);
 	}
 
 	/**

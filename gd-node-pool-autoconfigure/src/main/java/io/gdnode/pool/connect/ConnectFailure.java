@@ -1,5 +1,6 @@
 package io.gdnode.pool.connect;
 
+import java.net.ConnectException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
@@ -8,12 +9,15 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
+import io.gdnode.pool.Endpoint;
+import io.gdnode.pool.PoolLimit;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisConnectionException;
+import io.netty.channel.ConnectTimeoutException;
 
 /**
  * Says why a pool could not connect, in words an operator can act on: which pool, where (never
- * with a password), and for the usual TLS mistakes what to change.
+ * with a password), for the usual TLS mistakes what to change, and as a fact which setting
+ * decided it ({@link PoolLimit}), which the configuration layer names.
  */
 public final class ConnectFailure {
 
@@ -23,18 +27,55 @@ public final class ConnectFailure {
 	/**
 	 * Describe a failure to connect.
 	 * @param pool the pool name
-	 * @param location where the pool connects, without a password
+	 * @param endpoint where the pool connects, without a password
 	 * @param failure what went wrong
 	 * @return an exception to throw, with the failure as its cause
 	 */
-	static RuntimeException describe(String pool, String location, Throwable failure) {
+	static PoolConnectException describe(String pool, Endpoint endpoint, Throwable failure) {
+		String location = endpoint.url();
+		String prefix = "Redis pool '" + pool + "' could not connect to " + location + ": ";
 		if (failure instanceof RedisCommandExecutionException) {
 			// Redis refused a command of the handshake (AUTH, HELLO): its own words are the clearest.
-			return new RedisConnectionException("Redis pool '" + pool + "' could not connect to " + location + ": "
-					+ failure.getMessage(), failure);
+			return new PoolConnectException(prefix + failure.getMessage(), pool, endpoint, PoolLimit.ENDPOINT, failure);
 		}
-		return new RedisConnectionException(
-				"Redis pool '" + pool + "' could not connect to " + location + ": " + reason(location, failure), failure);
+		return new PoolConnectException(prefix + reason(location, failure), pool, endpoint, limit(failure), failure);
+	}
+
+	/**
+	 * Return the setting that decided a failure to connect: the connect timeout when the attempt
+	 * ran out of time, the trusted certificates when the server's was not trusted, else the
+	 * endpoint (nothing listens there, wrong credentials, TLS on a plain port).
+	 */
+	private static PoolLimit limit(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException) {
+				return PoolLimit.CONNECT_TIMEOUT;
+			}
+			if (untrusted(cause)) {
+				return PoolLimit.TLS_TRUST;
+			}
+		}
+		return PoolLimit.ENDPOINT;
+	}
+
+	private static boolean untrusted(Throwable cause) {
+		String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+		return cause instanceof SSLHandshakeException && (message.contains("pkix")
+				|| message.contains("certification path") || message.contains("unable to find valid"));
+	}
+
+	/**
+	 * Return whether the server refused the connection: nothing listens at the address.
+	 * @param failure what went wrong
+	 * @return whether a {@link ConnectException} other than a connect timeout is among the causes
+	 */
+	public static boolean refused(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String reason(String location, Throwable failure) {
@@ -74,10 +115,9 @@ public final class ConnectFailure {
 				return "the server's TLS certificate is not valid for this host name or address (" + cause.getMessage()
 						+ "). Connect by a name the certificate lists, or issue a certificate for this one";
 			}
-			if (cause instanceof SSLHandshakeException && (message.contains("pkix")
-					|| message.contains("certification path") || message.contains("unable to find valid"))) {
-				return "the server's TLS certificate is not trusted. Set redis.<role>.ssl.bundle to an SSL bundle "
-						+ "whose truststore holds the CA that signed it";
+			if (untrusted(cause)) {
+				return "the server's TLS certificate is not trusted. Use an SSL bundle whose truststore holds the CA "
+						+ "that signed it";
 			}
 		}
 		return null;

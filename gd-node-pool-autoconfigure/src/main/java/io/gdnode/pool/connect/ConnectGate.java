@@ -67,15 +67,23 @@ final class ConnectGate {
 		}
 		long wait = this.retryAtNanos - System.nanoTime();
 		if (wait > 0) {
-			throw new RedisConnectionException(this.lastFailure.getMessage() + " (not retried for another "
-					+ Duration.ofNanos(wait).toMillis() + " ms)", this.lastFailure);
+			throw again(" (not retried for another " + Duration.ofNanos(wait).toMillis() + " ms)");
 		}
 		// Many callers arriving once the backoff has passed would otherwise all try at once.
 		if (this.probing) {
-			throw new RedisConnectionException(this.lastFailure.getMessage() + " (a new attempt is under way)",
-					this.lastFailure);
+			throw again(" (a new attempt is under way)");
 		}
 		this.probing = true;
+	}
+
+	/**
+	 * Return the last failure for another caller, keeping its facts (pool, endpoint, setting).
+	 */
+	private RedisConnectionException again(String more) {
+		if (this.lastFailure instanceof PoolConnectException failure) {
+			return failure.withMore(more);
+		}
+		return new RedisConnectionException(this.lastFailure.getMessage() + more, this.lastFailure);
 	}
 
 	private synchronized void succeeded() {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.gdnode.pool.Endpoint;
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolNode;
 import io.gdnode.pool.PoolTopology;
@@ -36,7 +37,7 @@ public final class ConnectionOpener {
 
 	private final String poolName;
 
-	private final String location;
+	private final Endpoint endpoint;
 
 	private final Duration bound;
 
@@ -48,9 +49,9 @@ public final class ConnectionOpener {
 	 * @param bound the longest opening a connection may take, handshake included
 	 * @param backoff the pause after failed attempts before the pool tries again
 	 */
-	ConnectionOpener(String poolName, String location, Duration bound, Delay backoff, Topology topology) {
+	ConnectionOpener(String poolName, Endpoint endpoint, Duration bound, Delay backoff, Topology topology) {
 		this.poolName = poolName;
-		this.location = location;
+		this.endpoint = endpoint;
 		this.bound = bound;
 		this.gate = new ConnectGate(backoff);
 		this.topology = topology;
@@ -62,11 +63,10 @@ public final class ConnectionOpener {
 	 * @param definition what the pool connects to
 	 * @param uri the URI of every connection: credentials, database, TLS, timeout and client name
 	 * @param name the pool name
-	 * @param location where the pool connects, without a password
 	 * @param resources the shared event loops
 	 * @param options the client options every topology uses
 	 */
-	public static ConnectionOpener create(PoolDefinition definition, RedisURI uri, String name, String location,
+	public static ConnectionOpener create(PoolDefinition definition, RedisURI uri, String name,
 			ClientResources resources, ClientOptions options) {
 		ClientOptions withTls = (definition.tls() != null)
 				? options.mutate().sslOptions(definition.tls().options()).build() : options;
@@ -82,7 +82,7 @@ public final class ConnectionOpener {
 					definition.connection().keepAlive());
 			case CLUSTER -> new ClusterTopology(uri, topology, resources, withTls);
 		};
-		return new ConnectionOpener(name, location, bound, LettuceOptions.reconnectBackoff(definition.connection()),
+		return new ConnectionOpener(name, definition.endpoint(), bound, LettuceOptions.reconnectBackoff(definition.connection()),
 				strategy);
 	}
 
@@ -223,8 +223,8 @@ public final class ConnectionOpener {
 		}
 	}
 
-	private RuntimeException failure(Throwable ex) {
-		return ConnectFailure.describe(this.poolName, this.location, ex);
+	private PoolConnectException failure(Throwable ex) {
+		return ConnectFailure.describe(this.poolName, this.endpoint, ex);
 	}
 
 }

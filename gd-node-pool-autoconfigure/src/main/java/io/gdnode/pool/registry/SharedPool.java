@@ -3,9 +3,11 @@ package io.gdnode.pool.registry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.PoolDefinition;
@@ -73,7 +75,7 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 		// A client per pool costs no threads (the event loops are shared) and closes exactly its own connections.
 		this.resources = LettuceOptions.resourcesFor(definition.connection(), resources);
 		this.clientOptions = LettuceOptions.clientOptions(definition.connection());
-		this.opener = ConnectionOpener.create(definition, this.uri, name, definition.endpoint().url(), this.resources,
+		this.opener = ConnectionOpener.create(definition, this.uri, name, this.resources,
 				this.clientOptions);
 	}
 
@@ -127,63 +129,91 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 	/**
 	 * Check that Redis answers, within the given time, without counting as use: an open pool of one
 	 * Redis is asked on its shared connection; a closed one, and a pool of a topology, through a
-	 * connection opened for the check alone, which for a slave pool reads from replicas only (so a
-	 * pool whose reads fell back to the master does not look healthy).
+	 * connection opened for the check alone and closed after it (also when it opens too late),
+	 * which for a slave pool reads from replicas only (so a pool whose reads fell back to the
+	 * master does not look healthy).
 	 * @param timeout the most the check may take
 	 * @return how long Redis took to answer
-	 * @throws RuntimeException when Redis did not answer in time
+	 * @throws PingFailure when Redis did not answer in time, saying what happened
 	 */
 	@Override
 	public Duration ping(Duration timeout) {
+		try {
+			return pingAsync(timeout).join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof PingFailure failure) ? failure : ex;
+		}
+	}
+
+	/**
+	 * Like {@link #ping}, without blocking: the result completes within the timeout, failed with a
+	 * {@link PingFailure} when Redis did not answer.
+	 * @param timeout the most the check may take
+	 * @return how long Redis took to answer
+	 */
+	@Override
+	public CompletableFuture<Duration> pingAsync(Duration timeout) {
 		long start = System.nanoTime();
+		CompletableFuture<?> answer;
 		G generation = this.current;
 		StatefulConnection<?, ?> shared = (generation != null) ? generation.openSharedConnection() : null;
 		if (shared != null && this.definition.topology().kind() == PoolTopology.Kind.STANDALONE
 				&& generation.tryAcquire()) {
-			try {
-				this.opener.ping(shared).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			}
-			catch (Exception ex) {
-				throw unanswered(timeout, ex);
-			}
-			finally {
-				generation.releaseQuietly();
-			}
+			// A copy, so that giving up on the answer leaves Lettuce's command alone.
+			answer = attempt(() -> this.opener.ping(shared)).copy()
+				.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+				.whenComplete((ignored, ex) -> generation.releaseQuietly());
 		}
 		else {
-			pingOnce(timeout);
+			answer = pingOnce(timeout);
 		}
-		return Duration.ofNanos(System.nanoTime() - start);
+		return answer.handle((ignored, ex) -> {
+			if (ex != null) {
+				throw failure(timeout, ConnectFailure.unwrap(ex));
+			}
+			return Duration.ofNanos(System.nanoTime() - start);
+		});
 	}
 
-	private void pingOnce(Duration timeout) {
+	private CompletableFuture<String> pingOnce(Duration timeout) {
 		RedisURI probe = RedisURI.builder(this.uri)
 			.withTimeout(timeout)
 			.withClientName(this.uri.getClientName() + "-health")
 			.build();
-		long deadline = System.nanoTime() + timeout.toNanos();
 		// Always a String codec: the topologies' checks send String commands.
-		CompletableFuture<StatefulConnection<String, String>> connecting = this.opener.openProbe(StringCodec.UTF8,
-				probe);
+		CompletableFuture<StatefulConnection<String, String>> connecting = attempt(
+				() -> this.opener.openProbe(StringCodec.UTF8, probe));
+		CompletableFuture<String> answer = connecting.thenCompose((connection) -> this.opener.ping(connection)
+			.whenComplete((ignored, ex) -> connection.closeAsync()));
+		return answer.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				// A connection that completes after we gave up must not stay open.
+				connecting.thenAccept(StatefulConnection::closeAsync);
+			}
+		});
+	}
+
+	private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> action) {
 		try {
-			StatefulConnection<String, String> connection = connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			try {
-				this.opener.ping(connection).get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
-			}
-			finally {
-				connection.closeAsync();
-			}
+			return action.get();
 		}
-		catch (Exception ex) {
-			// A connection that completes after we gave up must not stay open.
-			connecting.thenAccept(StatefulConnection::closeAsync);
-			throw unanswered(timeout, ex);
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
 	}
 
-	private IllegalStateException unanswered(Duration timeout, Exception cause) {
-		return new IllegalStateException(this.name + " (" + this.definition.endpoint().url() + ") did not answer PING within "
-				+ timeout + ": " + cause + reason(cause), cause);
+	private PingFailure failure(Duration timeout, Throwable cause) {
+		PingFailure.Reason reason = PingFailure.reasonOf(cause);
+		String what = switch (reason) {
+			case REFUSED -> "refused the connection: nothing listens at " + this.definition.endpoint().address();
+			case TIMED_OUT -> "did not answer PING within " + timeout;
+			case AUTHENTICATION_FAILED -> "refused the credentials";
+			case READONLY -> "is a read-only replica";
+			case FAILED -> "failed the check";
+		};
+		return new PingFailure(this.name + " (" + this.definition.endpoint().url() + ") " + what + ": " + cause
+				+ reason(cause), reason, cause);
 	}
 
 	/**

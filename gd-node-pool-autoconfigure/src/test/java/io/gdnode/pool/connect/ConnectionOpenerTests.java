@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.gdnode.pool.Endpoint;
 import io.gdnode.pool.PoolNode;
 import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.lettuce.core.RedisClient;
@@ -69,7 +70,8 @@ class ConnectionOpenerTests {
 	}
 
 	private ConnectionOpener opener(Topology topology) {
-		return new ConnectionOpener("test", "redis://" + address(), Duration.ofSeconds(5),
+		return new ConnectionOpener("test", new Endpoint(address() + "/0", "redis://" + address() + "/0"),
+				Duration.ofSeconds(5),
 				Delay.constant(Duration.ofMillis(10)), topology);
 	}
 
