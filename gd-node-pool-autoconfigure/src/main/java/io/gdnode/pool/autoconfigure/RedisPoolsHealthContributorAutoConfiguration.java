@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolView;
+import io.gdnode.pool.actuate.RedisPoolProbes;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
@@ -24,7 +25,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the health of the Redis pools: one {@code redis} contributor with a child
- * per role. Named as Spring Boot names its own Redis health contributor, which then backs off, so
+ * per role, all checked at once so that a request takes one check's time. Named as Spring Boot names its own Redis health contributor, which then backs off, so
  * the two never report the same factories twice.
  */
 @AutoConfiguration(after = RedisPoolAutoConfiguration.class,
@@ -39,16 +40,19 @@ public final class RedisPoolsHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
 	HealthContributor redisHealthContributor(ObjectProvider<RoleConnectionFactory> factories,
 			ObjectProvider<AsyncRedisPool> asyncPools, RedisPoolProperties properties) {
+		Map<PoolRole, PoolView> pools = new LinkedHashMap<>();
+		factories.orderedStream().forEach((factory) -> add(pools, factory.getPool()));
+		asyncPools.orderedStream().forEach((async) -> add(pools, async.getPool()));
+		// One set of checks for every role, so that they run at once.
+		RedisPoolProbes probes = new RedisPoolProbes(pools.values(), properties.getHealth().getTimeout());
 		Map<String, HealthContributor> roles = new LinkedHashMap<>();
-		factories.orderedStream().forEach((factory) -> add(roles, factory.getPool(), properties));
-		asyncPools.orderedStream().forEach((async) -> add(roles, async.getPool(), properties));
+		pools.forEach((role, pool) -> roles.put(role.id(), new RolePoolHealthIndicator(pool, probes,
+				properties.getHealth().getRequired().contains(role))));
 		return CompositeHealthContributor.fromMap(roles);
 	}
 
-	private static void add(Map<String, HealthContributor> roles, PoolView pool, RedisPoolProperties properties) {
-		PoolRole role = pool.getDefinition().role();
-		boolean required = properties.getHealth().getRequired().contains(role);
-		roles.putIfAbsent(role.id(), new RolePoolHealthIndicator(pool, properties.getHealth().getTimeout(), required));
+	private static void add(Map<PoolRole, PoolView> pools, PoolView pool) {
+		pools.putIfAbsent(pool.getDefinition().role(), pool);
 	}
 
 }

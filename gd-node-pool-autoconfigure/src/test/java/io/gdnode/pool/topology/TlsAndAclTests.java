@@ -124,7 +124,8 @@ class TlsAndAclTests {
 	@Test
 	void untrustedCertificateFailsFastSayingSo() {
 		assertFailsFastWith("redis.master.url=rediss://127.0.0.1:" + server.tlsPort(), "other",
-				"TLS certificate is not trusted");
+				"TLS certificate is not trusted. Use an SSL bundle whose truststore holds the CA that signed it; "
+						+ "check REDIS_MASTER_SSL_BUNDLE (redis.master.ssl.bundle)");
 	}
 
 	@Test

@@ -287,6 +287,16 @@ public final class LocalRedisServer implements AutoCloseable {
 		}
 	}
 
+	/** Freezes the process with {@code kill -STOP}: connections still open, nothing is answered. */
+	public void pause() {
+		signal("STOP");
+	}
+
+	/** Resumes a process frozen by {@link #pause()}, with {@code kill -CONT}. */
+	public void resume() {
+		signal("CONT");
+	}
+
 	/** Kills the process with SIGKILL, as a crash would, and waits for it to be gone; the data directory stays for {@link #restart()}. */
 	public void kill() {
 		signal("KILL");
