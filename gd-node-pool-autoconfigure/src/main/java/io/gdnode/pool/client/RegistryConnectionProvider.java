@@ -9,11 +9,15 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvider;
 
 /**
  * Hands Spring Data Redis dedicated connections borrowed from a registry pool, and subscription
- * connections opened for the subscription alone.
+ * connections opened for the subscription alone. A failure to get one is the
+ * {@link RedisConnectionFailureException} Spring Data Redis makes of it, with a message that names
+ * the pool, its endpoint and the setting to change (a full pool, a connect timeout).
  */
 final class RegistryConnectionProvider implements LettuceConnectionProvider {
 
@@ -21,17 +25,29 @@ final class RegistryConnectionProvider implements LettuceConnectionProvider {
 
 	private final Executor blockingExecutor;
 
-	RegistryConnectionProvider(BlockingPool pool, Executor blockingExecutor) {
+	private final PoolExceptionTranslator exceptionTranslator;
+
+	RegistryConnectionProvider(BlockingPool pool, Executor blockingExecutor, PoolExceptionTranslator exceptionTranslator) {
 		this.pool = pool;
 		this.blockingExecutor = blockingExecutor;
+		this.exceptionTranslator = exceptionTranslator;
 	}
 
 	@Override
 	public <T extends StatefulConnection<?, ?>> T getConnection(Class<T> connectionType) {
-		if (StatefulRedisPubSubConnection.class.isAssignableFrom(connectionType)) {
-			return connectionType.cast(this.pool.connectPubSub());
+		try {
+			if (StatefulRedisPubSubConnection.class.isAssignableFrom(connectionType)) {
+				return connectionType.cast(this.pool.connectPubSub());
+			}
+			return connectionType.cast(this.pool.borrow());
 		}
-		return connectionType.cast(this.pool.borrow());
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// Spring Data Redis's own words and type for it, which its provider would otherwise give without the pool.
+			throw this.exceptionTranslator.translate(new RedisConnectionFailureException("Unable to connect to Redis", ex));
+		}
 	}
 
 	@Override

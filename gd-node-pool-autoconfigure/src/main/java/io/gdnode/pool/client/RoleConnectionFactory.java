@@ -137,7 +137,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	@Override
 	protected LettuceConnectionProvider doCreateConnectionProvider(AbstractRedisClient client, RedisCodec<?, ?> codec) {
 		return new RegistryConnectionProvider((codec instanceof ByteArrayCodec) ? this.syncPool : this.reactivePool,
-				this.registry.getClientResources().eventExecutorGroup());
+				this.registry.getClientResources().eventExecutorGroup(), this.exceptionTranslator);
 	}
 
 	@Override
