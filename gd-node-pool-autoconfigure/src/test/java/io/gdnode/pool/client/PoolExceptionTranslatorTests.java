@@ -5,10 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.gdnode.pool.PoolView;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolProperties;
 import io.gdnode.pool.localredis.LocalRedisServer;
-import io.gdnode.pool.registry.SharedPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,15 +69,15 @@ class PoolExceptionTranslatorTests {
 	void poolWaitTimeoutNamesPoolEndpointTheSizeAndTheWaitSetting() {
 		this.contextRunner.withPropertyValues("redis.master.pool.size=1", "redis.timeout.wait=300ms").run((context) -> {
 			StringRedisTemplate master = master(context);
-			SharedPool pool = context.getBean("masterRedisConnectionFactory", RoleConnectionFactory.class).getSyncPool();
+			PoolView pool = context.getBean("masterRedisConnectionFactory", RoleConnectionFactory.class).getPool();
 			// A blocking pop holds the pool's only dedicated connection, server-side, for 3 s.
 			CompletableFuture<String> holder = CompletableFuture
 				.supplyAsync(() -> master.opsForList().leftPop("empty", Duration.ofSeconds(3)));
 			long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			while (pool.stats().active() < 1 && System.nanoTime() < end) {
+			while (pool.getStats().active() < 1 && System.nanoTime() < end) {
 				Thread.sleep(10);
 			}
-			assertThat(pool.stats().active()).isOne();
+			assertThat(pool.getStats().active()).isOne();
 			DataAccessException failure = catchThrowableOfType(DataAccessException.class,
 					() -> master.opsForList().leftPop("empty", Duration.ofSeconds(1)));
 			assertNamesPoolEndpointAndSetting(failure, "REDIS_MASTER_POOL_SIZE (redis.master.pool.size)");
