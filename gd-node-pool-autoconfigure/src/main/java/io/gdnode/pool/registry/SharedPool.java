@@ -1,5 +1,7 @@
 package io.gdnode.pool.registry;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +14,7 @@ import java.util.function.Supplier;
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolInUseException;
+import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolStats;
 import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.PoolView;
@@ -21,6 +24,7 @@ import io.gdnode.pool.connect.LettuceOptions;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 
@@ -127,8 +131,9 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 	}
 
 	/**
-	 * Check that Redis answers, within the given time, without counting as use: an open pool of one
-	 * Redis is asked on its shared connection; a closed one, and a pool of a topology, through a
+	 * Check that Redis answers, within the given time, without counting as use (and, for the master
+	 * role of one Redis, that it is still a master): an open pool of one Redis is asked on its
+	 * shared connection; a closed one, and a pool of a topology, through a
 	 * connection opened for the check alone and closed after it (also when it opens too late),
 	 * which for a slave pool reads from replicas only (so a pool whose reads fell back to the
 	 * master does not look healthy).
@@ -161,7 +166,7 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 		if (shared != null && this.definition.topology().kind() == PoolTopology.Kind.STANDALONE
 				&& generation.tryAcquire()) {
 			// A copy, so that giving up on the answer leaves Lettuce's command alone.
-			answer = attempt(() -> this.opener.ping(shared)).copy()
+			answer = attempt(() -> check(shared)).copy()
 				.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
 				.whenComplete((ignored, ex) -> generation.releaseQuietly());
 		}
@@ -176,7 +181,7 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 		});
 	}
 
-	private CompletableFuture<String> pingOnce(Duration timeout) {
+	private CompletableFuture<?> pingOnce(Duration timeout) {
 		RedisURI probe = RedisURI.builder(this.uri)
 			.withTimeout(timeout)
 			.withClientName(this.uri.getClientName() + "-health")
@@ -184,7 +189,7 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 		// Always a String codec: the topologies' checks send String commands.
 		CompletableFuture<StatefulConnection<String, String>> connecting = attempt(
 				() -> this.opener.openProbe(StringCodec.UTF8, probe));
-		CompletableFuture<String> answer = connecting.thenCompose((connection) -> this.opener.ping(connection)
+		CompletableFuture<?> answer = connecting.thenCompose((connection) -> check(connection)
 			.whenComplete((ignored, ex) -> connection.closeAsync()));
 		return answer.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ignored, ex) -> {
 			if (ex != null) {
@@ -192,6 +197,34 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 				connecting.thenAccept(StatefulConnection::closeAsync);
 			}
 		});
+	}
+
+	/**
+	 * Send a PING, and for the master role of one Redis then a {@code ROLE}: a master demoted to a
+	 * replica answers PING but refuses every write with {@code READONLY}. A user not allowed
+	 * {@code ROLE} gets the PING's answer alone.
+	 */
+	private CompletableFuture<?> check(StatefulConnection<?, ?> connection) {
+		CompletableFuture<String> ping = this.opener.ping(connection);
+		if (this.definition.role() != PoolRole.MASTER
+				|| this.definition.topology().kind() != PoolTopology.Kind.STANDALONE
+				|| !(connection instanceof StatefulRedisConnection<?, ?> redis)) {
+			return ping;
+		}
+		return ping.thenCompose((pong) -> redis.async().role().toCompletableFuture().handle((role, ex) -> {
+			if (ex == null && !role.isEmpty() && "slave".equals(text(role.get(0)))) {
+				throw new CompletionException(new IllegalStateException(
+						"READONLY the server is a replica (ROLE answers slave): every write is refused"));
+			}
+			return pong;
+		}));
+	}
+
+	private static String text(Object value) {
+		if (value instanceof ByteBuffer buffer) {
+			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+		}
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 	private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> action) {

@@ -200,6 +200,26 @@ class RedisPoolsHealthContributorAutoConfigurationTests {
 			});
 	}
 
+	/**
+	 * A master demoted to a replica still answers PING, but refuses every write: its role is down,
+	 * saying so, whether its pool is open (checked on the shared connection) or not.
+	 */
+	@Test
+	void demotedMasterIsDownAsAReadOnlyReplica() {
+		this.contextRunner.run((context) -> {
+			assertThat(details(context, "master")).containsKey("latency_ms");
+			context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
+			assertThat(this.replica.command("REPLICAOF", "NO", "ONE")).isEqualTo("OK");
+			assertThat(this.master.command("REPLICAOF", this.replica.host(), String.valueOf(this.replica.port())))
+				.isEqualTo("OK");
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			assertThat(health.healthForPath("redis", "master").getStatus()).isEqualTo(Status.DOWN);
+			assertThat(details(context, "master")).containsEntry("failure", "read-only replica")
+				.containsEntry("open", true);
+			assertThat(health.healthForPath("redis", "local").getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
 	@Test
 	void probeOfAPoolThatIsNotOpenLeavesNoConnectionBehind() {
 		this.contextRunner.run((context) -> {
