@@ -8,6 +8,8 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
+import io.gdnode.pool.Endpoint;
+import io.gdnode.pool.PoolLimit;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -21,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConnectFailureTests {
 
-	private static final String PLAIN = "redis://app@127.0.0.1:6390/0";
+	private static final Endpoint PLAIN = new Endpoint("127.0.0.1:6390/0", "redis://app@127.0.0.1:6390/0");
 
-	private static final String TLS = "rediss://app@127.0.0.1:6390/0";
+	private static final Endpoint TLS = new Endpoint("127.0.0.1:6390/0", "rediss://app@127.0.0.1:6390/0");
 
 	@Test
 	void redisRefusingTheHandshakeIsQuotedInItsOwnWords() {
@@ -34,6 +36,7 @@ class ConnectFailureTests {
 			.hasMessage("Redis pool 'master' could not connect to " + PLAIN
 					+ ": WRONGPASS invalid username-password pair or user is disabled.")
 			.hasCause(refused);
+		assertThat(((PoolConnectException) failure).getLimits()).containsExactly(PoolLimit.ENDPOINT);
 	}
 
 	@Test
@@ -42,6 +45,8 @@ class ConnectFailureTests {
 				new ConnectException("Connection refused")));
 		assertThat(failure).hasMessage("Redis pool 'slave' could not connect to " + PLAIN
 				+ ": Unable to connect to 127.0.0.1/<unresolved>:6390 (ConnectException: Connection refused)");
+		assertThat(((PoolConnectException) failure).getLimits()).containsExactly(PoolLimit.ENDPOINT);
+		assertThat(ConnectFailure.refused(failure)).isTrue();
 	}
 
 	@Test
@@ -62,12 +67,14 @@ class ConnectFailureTests {
 	}
 
 	@Test
-	void untrustedCertificateNamesTheSettingThatAddsTrust() {
+	void untrustedCertificateSaysWhatToTrustAndCarriesTheTrustLimit() {
 		SSLHandshakeException handshake = new SSLHandshakeException(
 				"PKIX path building failed: unable to find valid certification path to requested target");
 		RuntimeException failure = ConnectFailure.describe("master", TLS, unableToConnect(handshake));
-		assertThat(failure.getMessage()).endsWith(": the server's TLS certificate is not trusted. Set "
-				+ "redis.<role>.ssl.bundle to an SSL bundle whose truststore holds the CA that signed it");
+		// The setting's name is added by the client layer, which knows the properties.
+		assertThat(failure.getMessage()).endsWith(": the server's TLS certificate is not trusted. Use an SSL bundle "
+				+ "whose truststore holds the CA that signed it");
+		assertThat(((PoolConnectException) failure).getLimits()).containsExactly(PoolLimit.TLS_TRUST);
 	}
 
 	@Test
@@ -99,6 +106,8 @@ class ConnectFailureTests {
 				new TimeoutException("Connection initialization timed out after 2 second(s)"));
 		assertThat(failure.getMessage())
 			.isEqualTo("Redis pool 'master' could not connect to " + PLAIN + ": Connection initialization timed out after 2 second(s)");
+		assertThat(((PoolConnectException) failure).getLimits()).containsExactly(PoolLimit.CONNECT_TIMEOUT);
+		assertThat(ConnectFailure.refused(failure)).isFalse();
 	}
 
 	@Test
