@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.gdnode.pool.PoolView;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.autoconfigure.RedisPoolProperties;
+import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -36,22 +38,25 @@ class PoolExceptionTranslatorTests {
 
 	private final String application = "translator-" + applications.incrementAndGet();
 
+	@RegisterExtension
+	final LocalRedisExtension servers = LocalRedisExtension.standalone();
+
 	private LocalRedisServer redis;
 
 	private ApplicationContextRunner contextRunner;
 
 	@BeforeEach
-	void startRedis() {
-		this.redis = LocalRedisServer.start();
+	void createContextRunner() {
+		this.redis = this.servers.server();
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class))
 			.withPropertyValues("redis.url=" + this.redis.url(), "redis.client.name=" + this.application);
 	}
 
 	@AfterEach
-	void stopRedis() {
+	void resumeRedis() {
+		// A test that failed while Redis was paused leaves it paused; the extension then stops it.
 		this.redis.resume();
-		this.redis.close();
 	}
 
 	@Test
