@@ -30,6 +30,24 @@ public class PoolExhaustedException extends RuntimeException implements PoolFail
 		this.waiting = waiting;
 	}
 
+	private PoolExhaustedException(PoolExhaustedException failure, String more) {
+		super(failure.getMessage() + more, failure);
+		this.pool = failure.pool;
+		this.endpoint = failure.endpoint;
+		this.active = failure.active;
+		this.waiting = failure.waiting;
+	}
+
+	/**
+	 * Return the same failure with more words at the end of its message, such as the setting to
+	 * change, which the layers that know the configuration add.
+	 * @param more the words to add
+	 * @return a new exception with this one as its cause
+	 */
+	public PoolExhaustedException withMore(String more) {
+		return new PoolExhaustedException(this, more);
+	}
+
 	/**
 	 * Return the name of the exhausted pool.
 	 * @return the pool name

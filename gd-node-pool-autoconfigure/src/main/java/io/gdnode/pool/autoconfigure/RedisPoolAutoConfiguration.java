@@ -148,7 +148,8 @@ public final class RedisPoolAutoConfiguration {
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		PoolDefinitionMapper mapper = mapper(properties,
 				springDataRedis(environment, connectionDetails, dataRedisProperties));
-		return new AsyncRedisPool(registry, definition(mapper, environment, sslBundles, PoolRole.ASYNC));
+		return new AsyncRedisPool(registry, definition(mapper, environment, sslBundles, PoolRole.ASYNC),
+				RedisPoolSettingNames.INSTANCE);
 	}
 
 	@Bean

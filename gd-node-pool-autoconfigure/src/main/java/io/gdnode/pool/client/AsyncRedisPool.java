@@ -1,14 +1,20 @@
 package io.gdnode.pool.client;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolExhaustedException;
+import io.gdnode.pool.PoolLimit;
 import io.gdnode.pool.PoolView;
+import io.gdnode.pool.connect.PoolConnectException;
 import io.gdnode.pool.registry.AsyncPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -27,6 +33,8 @@ public class AsyncRedisPool implements DisposableBean {
 
 	private final AsyncPool pool;
 
+	private final PoolSettingNames settingNames;
+
 	private final AtomicBoolean detached = new AtomicBoolean();
 
 	/**
@@ -35,8 +43,19 @@ public class AsyncRedisPool implements DisposableBean {
 	 * @param definition the pool's definition, of type {@code async}
 	 */
 	public AsyncRedisPool(SharedPoolRegistry registry, PoolDefinition definition) {
+		this(registry, definition, PoolSettingNames.NONE);
+	}
+
+	/**
+	 * Create an async pool client whose failures also name the setting to change.
+	 * @param registry the registry that owns the pool
+	 * @param definition the pool's definition, of type {@code async}
+	 * @param settingNames how the configuration names the pool's settings
+	 */
+	public AsyncRedisPool(SharedPoolRegistry registry, PoolDefinition definition, PoolSettingNames settingNames) {
 		this.registry = registry;
 		this.pool = registry.attachAsync(definition);
+		this.settingNames = settingNames;
 	}
 
 	/**
@@ -47,13 +66,13 @@ public class AsyncRedisPool implements DisposableBean {
 	 * @return the result
 	 */
 	public <T> CompletableFuture<T> execute(Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
-		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> {
+		return advised(this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> {
 			if (!(c instanceof StatefulRedisConnection<String, String> redis)) {
 				throw new UnsupportedOperationException("The async pool '" + this.pool.getName()
 						+ "' talks to a Redis Cluster: use executeOnAnyTopology(...)");
 			}
 			return commands.apply(redis.async());
-		}));
+		})));
 	}
 
 	/**
@@ -65,9 +84,9 @@ public class AsyncRedisPool implements DisposableBean {
 	 */
 	public <T> CompletableFuture<T> executeOnAnyTopology(
 			Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
-		return this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> commands.apply(
+		return advised(this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> commands.apply(
 				(c instanceof StatefulRedisConnection<String, String> redis) ? redis.async()
-						: ((StatefulRedisClusterConnection<String, String>) c).async())));
+						: ((StatefulRedisClusterConnection<String, String>) c).async()))));
 	}
 
 	private <T> CompletableFuture<T> run(StatefulConnection<String, String> connection,
@@ -80,6 +99,38 @@ public class AsyncRedisPool implements DisposableBean {
 			result = CompletableFuture.failedFuture(ex);
 		}
 		return result.whenComplete((value, ex) -> this.pool.releaseAsync(connection));
+	}
+
+	/**
+	 * Fail with the pool's failure, or a command timeout, completed by the setting to change.
+	 */
+	private <T> CompletableFuture<T> advised(CompletableFuture<T> result) {
+		return result.exceptionallyCompose((ex) -> CompletableFuture.failedFuture(advised(ex)));
+	}
+
+	private Throwable advised(Throwable ex) {
+		Throwable failure = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		if (failure instanceof PoolExhaustedException exhausted) {
+			return exhausted.withMore(advice(exhausted.getLimits()));
+		}
+		// Lettuce's pool reports a connection it could not open as "Cannot allocate object", caused by ours.
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof PoolConnectException connect) {
+				return connect.withMore(advice(connect.getLimits()));
+			}
+		}
+		if (failure instanceof RedisCommandTimeoutException timeout) {
+			RedisCommandTimeoutException advised = new RedisCommandTimeoutException("Redis pool '" + this.pool.getName()
+					+ "' (" + this.pool.getEndpoint().url() + "): " + timeout.getMessage()
+					+ advice(List.of(PoolLimit.COMMAND_TIMEOUT)));
+			advised.initCause(timeout);
+			return advised;
+		}
+		return failure;
+	}
+
+	private String advice(List<PoolLimit> limits) {
+		return SettingAdvice.advice(this.settingNames, this.pool.getDefinition(), limits);
 	}
 
 	/**

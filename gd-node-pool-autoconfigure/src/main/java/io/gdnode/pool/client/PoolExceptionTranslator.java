@@ -1,6 +1,5 @@
 package io.gdnode.pool.client;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -143,34 +142,8 @@ final class PoolExceptionTranslator {
 		return (closed != null) ? closed : find(ex, PoolInUseException.class);
 	}
 
-	/**
-	 * Return what to change, for example {@code ; raise REDIS_TIMEOUT_COMMAND (redis.timeout.command)}:
-	 * limits that are amounts are raised, the others checked.
-	 */
 	private String advice(List<PoolLimit> limits) {
-		List<String> raise = new ArrayList<>();
-		List<String> check = new ArrayList<>();
-		for (PoolLimit limit : limits) {
-			String name = name(limit);
-			if (name != null) {
-				(isAmount(limit) ? raise : check).add(name);
-			}
-		}
-		StringBuilder advice = new StringBuilder();
-		if (!raise.isEmpty()) {
-			advice.append("; raise ").append(String.join(" or ", raise));
-		}
-		if (!check.isEmpty()) {
-			advice.append("; check ").append(String.join(" and ", check));
-		}
-		return advice.toString();
-	}
-
-	private static boolean isAmount(PoolLimit limit) {
-		return switch (limit) {
-			case COMMAND_TIMEOUT, WAIT_TIMEOUT, CONNECT_TIMEOUT, POOL_SIZE -> true;
-			case ENDPOINT, TLS_TRUST, REPLICA_FALLBACK -> false;
-		};
+		return SettingAdvice.advice(this.settingNames, this.pool.getDefinition(), limits);
 	}
 
 	private String name(PoolLimit limit) {

@@ -36,12 +36,13 @@ public class PoolConnectException extends RedisConnectionException implements Po
 	}
 
 	/**
-	 * Return the same failure with more words at the end of its message, for a caller that is
-	 * given a previous failure again.
+	 * Return the same failure with more words at the end of its message: for a caller that is
+	 * given a previous failure again, or the setting to change, which the layers that know the
+	 * configuration add.
 	 * @param more the words to add
 	 * @return a new exception with this one as its cause
 	 */
-	PoolConnectException withMore(String more) {
+	public PoolConnectException withMore(String more) {
 		return new PoolConnectException(getMessage() + more, this.pool, this.endpoint, this.limit, this);
 	}
 
