@@ -16,10 +16,7 @@ public enum PoolRole {
 	SLAVE,
 
 	/** A Redis on this node, usually on the loopback interface. */
-	LOCAL,
-
-	/** Non-blocking clients of the master. */
-	ASYNC;
+	LOCAL;
 
 	/**
 	 * Return the role's lower-case id, as used in property names and pool names.

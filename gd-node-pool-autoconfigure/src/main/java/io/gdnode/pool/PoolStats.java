@@ -6,7 +6,7 @@ import java.util.List;
  * A point-in-time reading of one pool, as returned by the registry.
  *
  * @param name the name the pool is reported under
- * @param role the role: {@code master}, {@code slave}, {@code local} or {@code async}
+ * @param role the role: {@code master}, {@code slave} or {@code local}; the async pool is a {@code master} pool of type {@code async}
  * @param type {@code sync}, {@code reactive} or {@code async}
  * @param endpoint where the pool connects; never with a password
  * @param pooled whether dedicated connections are pooled

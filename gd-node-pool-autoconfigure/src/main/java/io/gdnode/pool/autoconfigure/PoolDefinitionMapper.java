@@ -6,7 +6,6 @@ import java.util.function.UnaryOperator;
 
 import io.gdnode.pool.ConnectionSettings;
 import io.gdnode.pool.PoolDefinition;
-import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolTls;
 import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.PoolType;
@@ -59,7 +58,7 @@ final class PoolDefinitionMapper {
 	 * @param sslBundles the application's SSL bundles, or {@code null} when it has none
 	 * @return the definition of the role's pool
 	 */
-	PoolDefinition definition(PoolRole role, String applicationName, SslBundles sslBundles) {
+	PoolDefinition definition(ConfiguredRole role, String applicationName, SslBundles sslBundles) {
 		boolean application = usesSpringDataRedis(role);
 		PoolTls tls = tls(role, sslBundles);
 		if (tls == null && application) {
@@ -73,13 +72,13 @@ final class PoolDefinitionMapper {
 		}
 		PoolTopology topology = topology(role, application);
 		RedisPoolProperties.Timeout timeout = this.properties.getTimeout();
-		if (role == PoolRole.ASYNC) {
+		if (role == ConfiguredRole.ASYNC) {
 			RedisPoolProperties.AsyncPool pool = this.properties.getAsync().getPool();
-			return new PoolDefinition(role, PoolType.ASYNC, uri.build(), connection(), pool.isEnabled(),
+			return new PoolDefinition(role.poolRole(), role.poolType(), uri.build(), connection(), pool.isEnabled(),
 					pool.getMax(), pool.getMin(), timeout.getWait(), topology, tls);
 		}
 		RedisPoolProperties.Pool pool = pool(role);
-		return new PoolDefinition(role, PoolType.SYNC, uri.build(), connection(), pool.isEnabled(), pool.getSize(),
+		return new PoolDefinition(role.poolRole(), role.poolType(), uri.build(), connection(), pool.isEnabled(), pool.getSize(),
 				0, timeout.getWait(), topology, tls);
 	}
 
@@ -88,12 +87,12 @@ final class PoolDefinitionMapper {
 	 * connection: the master, slave and async roles do when no {@code redis.*} setting names
 	 * their server (their URL, the master's or {@code redis.url}, Sentinel or Cluster).
 	 */
-	boolean usesSpringDataRedis(PoolRole role) {
-		if (!this.springDataRedis.isPresent() || role == PoolRole.LOCAL || !this.urls.configured(role).isEmpty()) {
+	boolean usesSpringDataRedis(ConfiguredRole role) {
+		if (!this.springDataRedis.isPresent() || role == ConfiguredRole.LOCAL || !this.urls.configured(role).isEmpty()) {
 			return false;
 		}
-		if (role != PoolRole.MASTER) {
-			return usesSpringDataRedis(PoolRole.MASTER);
+		if (role != ConfiguredRole.MASTER) {
+			return usesSpringDataRedis(ConfiguredRole.MASTER);
 		}
 		return this.properties.getUrl() == null && this.properties.getSentinel().getNodes().isEmpty()
 				&& this.properties.getCluster().getNodes().isEmpty();
@@ -107,12 +106,12 @@ final class PoolDefinitionMapper {
 		return this.springDataRedis.commandTimeout(this.properties.getTimeout().getCommand());
 	}
 
-	private PoolTopology topology(PoolRole role, boolean application) {
+	private PoolTopology topology(ConfiguredRole role, boolean application) {
 		RedisPoolProperties p = this.properties;
-		if (role == PoolRole.LOCAL) {
+		if (role == ConfiguredRole.LOCAL) {
 			return PoolTopology.STANDALONE;
 		}
-		PoolTopology.Reads reads = (role != PoolRole.SLAVE) ? PoolTopology.Reads.MASTER
+		PoolTopology.Reads reads = (role != ConfiguredRole.SLAVE) ? PoolTopology.Reads.MASTER
 				: (p.getSlave().getFallback() == RedisPoolProperties.Fallback.NONE) ? PoolTopology.Reads.REPLICAS
 						: PoolTopology.Reads.REPLICAS_THEN_MASTER;
 		if (!p.getSentinel().getNodes().isEmpty()) {
@@ -130,14 +129,14 @@ final class PoolDefinitionMapper {
 		if (boots != null) {
 			return boots;
 		}
-		if (role != PoolRole.SLAVE) {
+		if (role != ConfiguredRole.SLAVE) {
 			return PoolTopology.STANDALONE;
 		}
-		String master = hostAndPort(uri(PoolRole.MASTER));
+		String master = hostAndPort(uri(ConfiguredRole.MASTER));
 		if (p.getSlave().isDiscovery()) {
 			return PoolTopology.discovered(master, reads);
 		}
-		List<String> replicas = this.urls.configured(PoolRole.SLAVE)
+		List<String> replicas = this.urls.configured(ConfiguredRole.SLAVE)
 			.stream()
 			.map((url) -> hostAndPort(RedisURI.create(url)))
 			.filter((replica) -> !replica.equals(master))
@@ -153,7 +152,7 @@ final class PoolDefinitionMapper {
 	 * Return the TLS material of a role from its SSL bundle, or the common one, or {@code null}
 	 * when neither is set; the validator has made sure the bundle exists.
 	 */
-	private PoolTls tls(PoolRole role, SslBundles sslBundles) {
+	private PoolTls tls(ConfiguredRole role, SslBundles sslBundles) {
 		String name = RedisPoolPropertiesValidator.sslBundle(this.properties, role);
 		return (name != null) ? new PoolTls(name, SslBundleOptions.of(sslBundles.getBundle(name))) : null;
 	}
@@ -168,11 +167,11 @@ final class PoolDefinitionMapper {
 	/**
 	 * Return the URI of a role before timeouts, client name and TLS are applied.
 	 */
-	RedisURI uri(PoolRole role) {
+	RedisURI uri(ConfiguredRole role) {
 		return usesSpringDataRedis(role) ? this.springDataRedis.uri() : RedisURI.create(this.urls.resolved(role));
 	}
 
-	private RedisPoolProperties.Pool pool(PoolRole role) {
+	private RedisPoolProperties.Pool pool(ConfiguredRole role) {
 		return switch (role) {
 			case MASTER -> this.properties.getMaster().getPool();
 			case SLAVE -> this.properties.getSlave().getPool();

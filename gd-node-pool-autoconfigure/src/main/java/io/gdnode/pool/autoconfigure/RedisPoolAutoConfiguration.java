@@ -3,7 +3,6 @@ package io.gdnode.pool.autoconfigure;
 import java.util.function.Consumer;
 
 import io.gdnode.pool.PoolDefinition;
-import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.client.RoleConnectionFactory;
 import io.gdnode.pool.connect.SharedClientResources;
@@ -115,7 +114,7 @@ public final class RedisPoolAutoConfiguration {
 		PoolDefinitionMapper mapper = mapper(properties, springDataRedis);
 		// Logged once, here: the slave and async roles follow the master's endpoint.
 		new SpringDataRedisWarnings(properties, springDataRedis, mapper).warnings().forEach(logger::warn);
-		return roleConnectionFactory(registry, mapper, environment, sslBundles, PoolRole.MASTER);
+		return roleConnectionFactory(registry, mapper, environment, sslBundles, ConfiguredRole.MASTER);
 	}
 
 	@Bean
@@ -126,7 +125,7 @@ public final class RedisPoolAutoConfiguration {
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		return roleConnectionFactory(registry,
 				mapper(properties, springDataRedis(environment, connectionDetails, dataRedisProperties)), environment,
-				sslBundles, PoolRole.SLAVE);
+				sslBundles, ConfiguredRole.SLAVE);
 	}
 
 	@Bean
@@ -137,7 +136,7 @@ public final class RedisPoolAutoConfiguration {
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		return roleConnectionFactory(registry,
 				mapper(properties, springDataRedis(environment, connectionDetails, dataRedisProperties)), environment,
-				sslBundles, PoolRole.LOCAL);
+				sslBundles, ConfiguredRole.LOCAL);
 	}
 
 	@Bean
@@ -148,7 +147,7 @@ public final class RedisPoolAutoConfiguration {
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		PoolDefinitionMapper mapper = mapper(properties,
 				springDataRedis(environment, connectionDetails, dataRedisProperties));
-		return new AsyncRedisPool(registry, definition(mapper, environment, sslBundles, PoolRole.ASYNC),
+		return new AsyncRedisPool(registry, definition(mapper, environment, sslBundles, ConfiguredRole.ASYNC),
 				RedisPoolSettingNames.INSTANCE);
 	}
 
@@ -191,13 +190,13 @@ public final class RedisPoolAutoConfiguration {
 
 	private static RoleConnectionFactory roleConnectionFactory(SharedPoolRegistry registry,
 			PoolDefinitionMapper mapper, Environment environment, ObjectProvider<SslBundles> sslBundles,
-			PoolRole role) {
+			ConfiguredRole role) {
 		return new RoleConnectionFactory(registry, definition(mapper, environment, sslBundles, role),
 				RedisPoolSettingNames.INSTANCE);
 	}
 
 	private static PoolDefinition definition(PoolDefinitionMapper mapper, Environment environment,
-			ObjectProvider<SslBundles> sslBundles, PoolRole role) {
+			ObjectProvider<SslBundles> sslBundles, ConfiguredRole role) {
 		return mapper.definition(role, environment.getProperty("spring.application.name"),
 				sslBundles.getIfAvailable());
 	}

@@ -6,7 +6,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import io.gdnode.pool.PoolRole;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -651,7 +650,7 @@ public class RedisPoolProperties {
 		 * Roles whose pool must answer for the application to be UP; the others are reported as
 		 * DEGRADED in the details when they do not answer.
 		 */
-		private Set<PoolRole> required = EnumSet.of(PoolRole.MASTER);
+		private Set<ConfiguredRole> required = EnumSet.of(ConfiguredRole.MASTER);
 
 		public Duration getTimeout() {
 			return this.timeout;
@@ -661,11 +660,11 @@ public class RedisPoolProperties {
 			this.timeout = timeout;
 		}
 
-		public Set<PoolRole> getRequired() {
+		public Set<ConfiguredRole> getRequired() {
 			return this.required;
 		}
 
-		public void setRequired(Set<PoolRole> required) {
+		public void setRequired(Set<ConfiguredRole> required) {
 			this.required = required;
 		}
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.gdnode.pool.PoolRole;
 import io.lettuce.core.RedisURI;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -51,7 +50,7 @@ final class RedisPoolPropertiesValidator {
 		validateTopology();
 		validateSizes();
 		validateDurations();
-		for (PoolRole role : PoolRole.values()) {
+		for (ConfiguredRole role : ConfiguredRole.values()) {
 			validateSslBundle(role);
 		}
 	}
@@ -59,9 +58,9 @@ final class RedisPoolPropertiesValidator {
 	private void validateUrls() {
 		single("redis.url", this.properties.getUrl());
 		uri("redis.url", this.properties.getUrl());
-		for (PoolRole role : PoolRole.values()) {
+		for (ConfiguredRole role : ConfiguredRole.values()) {
 			String property = urlProperty(role);
-			if (role != PoolRole.SLAVE) {
+			if (role != ConfiguredRole.SLAVE) {
 				single(property, this.urls.setting(role));
 			}
 			this.urls.configured(role).forEach((url) -> uri(property, url));
@@ -85,7 +84,7 @@ final class RedisPoolPropertiesValidator {
 		}
 		positive("redis.cluster.refresh-period", p.getCluster().getRefreshPeriod());
 		if (!p.getCluster().getNodes().isEmpty()) {
-			for (PoolRole role : new PoolRole[] { PoolRole.MASTER, PoolRole.SLAVE, PoolRole.ASYNC }) {
+			for (ConfiguredRole role : new ConfiguredRole[] { ConfiguredRole.MASTER, ConfiguredRole.SLAVE, ConfiguredRole.ASYNC }) {
 				clusterDatabase(urlProperty(role), RedisURI.create(this.urls.resolved(role)));
 			}
 		}
@@ -125,7 +124,7 @@ final class RedisPoolPropertiesValidator {
 	/**
 	 * Fail when the SSL bundle a role uses (its own, else the common one) is not configured.
 	 */
-	private void validateSslBundle(PoolRole role) {
+	private void validateSslBundle(ConfiguredRole role) {
 		String property = sslBundleProperty(this.properties, role);
 		if (property == null) {
 			return;
@@ -146,7 +145,7 @@ final class RedisPoolPropertiesValidator {
 	 * Return the property that names the SSL bundle of a role: its own, else {@code redis.ssl.bundle}
 	 * (not for the local role), or {@code null} when neither is set.
 	 */
-	static String sslBundleProperty(RedisPoolProperties properties, PoolRole role) {
+	static String sslBundleProperty(RedisPoolProperties properties, ConfiguredRole role) {
 		String own = switch (role) {
 			case MASTER -> properties.getMaster().getSsl().getBundle();
 			case SLAVE -> properties.getSlave().getSsl().getBundle();
@@ -156,14 +155,14 @@ final class RedisPoolPropertiesValidator {
 		if (StringUtils.hasText(own)) {
 			return "redis." + role.id() + ".ssl.bundle";
 		}
-		boolean common = role != PoolRole.LOCAL && StringUtils.hasText(properties.getSsl().getBundle());
+		boolean common = role != ConfiguredRole.LOCAL && StringUtils.hasText(properties.getSsl().getBundle());
 		return common ? "redis.ssl.bundle" : null;
 	}
 
 	/**
 	 * Return the name of the SSL bundle of a role, or {@code null} when it has none.
 	 */
-	static String sslBundle(RedisPoolProperties properties, PoolRole role) {
+	static String sslBundle(RedisPoolProperties properties, ConfiguredRole role) {
 		String property = sslBundleProperty(properties, role);
 		if (property == null) {
 			return null;
@@ -177,7 +176,7 @@ final class RedisPoolPropertiesValidator {
 		};
 	}
 
-	private static String urlProperty(PoolRole role) {
+	private static String urlProperty(ConfiguredRole role) {
 		return "redis." + role.id() + ".url";
 	}
 

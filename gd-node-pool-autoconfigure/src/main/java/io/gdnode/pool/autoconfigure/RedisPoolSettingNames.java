@@ -27,7 +27,7 @@ final class RedisPoolSettingNames implements PoolSettingNames {
 	}
 
 	static String property(PoolDefinition definition, PoolLimit limit) {
-		String role = definition.role().id();
+		String role = ConfiguredRole.of(definition).id();
 		return switch (limit) {
 			case COMMAND_TIMEOUT -> "redis.timeout.command";
 			case WAIT_TIMEOUT -> "redis.timeout.wait";

@@ -3,7 +3,6 @@ package io.gdnode.pool.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.gdnode.pool.PoolRole;
 import io.gdnode.pool.PoolView;
 import io.gdnode.pool.actuate.RedisPoolProbes;
 import io.gdnode.pool.actuate.RolePoolHealthIndicator;
@@ -40,7 +39,7 @@ public final class RedisPoolsHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
 	HealthContributor redisHealthContributor(ObjectProvider<RoleConnectionFactory> factories,
 			ObjectProvider<AsyncRedisPool> asyncPools, RedisPoolProperties properties) {
-		Map<PoolRole, PoolView> pools = new LinkedHashMap<>();
+		Map<ConfiguredRole, PoolView> pools = new LinkedHashMap<>();
 		factories.orderedStream().forEach((factory) -> add(pools, factory.getPool()));
 		asyncPools.orderedStream().forEach((async) -> add(pools, async.getPool()));
 		// One set of checks for every role, so that they run at once.
@@ -51,8 +50,8 @@ public final class RedisPoolsHealthContributorAutoConfiguration {
 		return CompositeHealthContributor.fromMap(roles);
 	}
 
-	private static void add(Map<PoolRole, PoolView> pools, PoolView pool) {
-		pools.putIfAbsent(pool.getDefinition().role(), pool);
+	private static void add(Map<ConfiguredRole, PoolView> pools, PoolView pool) {
+		pools.putIfAbsent(ConfiguredRole.of(pool.getDefinition()), pool);
 	}
 
 }

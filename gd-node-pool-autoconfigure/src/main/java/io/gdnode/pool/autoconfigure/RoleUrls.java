@@ -3,7 +3,6 @@ package io.gdnode.pool.autoconfigure;
 import java.util.Arrays;
 import java.util.List;
 
-import io.gdnode.pool.PoolRole;
 
 import org.springframework.util.StringUtils;
 
@@ -27,7 +26,7 @@ final class RoleUrls {
 	/**
 	 * Return the URL setting of a role as written, or {@code null}.
 	 */
-	String setting(PoolRole role) {
+	String setting(ConfiguredRole role) {
 		return switch (role) {
 			case MASTER -> this.properties.getMaster().getUrl();
 			case SLAVE -> this.properties.getSlave().getUrl();
@@ -39,21 +38,21 @@ final class RoleUrls {
 	/**
 	 * Return the URLs a role's own setting names (several for a slave with a replica list).
 	 */
-	List<String> configured(PoolRole role) {
+	List<String> configured(ConfiguredRole role) {
 		return split(setting(role));
 	}
 
 	/**
 	 * Return the URL a role connects to through {@code redis.*} settings alone, fall-backs applied.
 	 */
-	String resolved(PoolRole role) {
+	String resolved(ConfiguredRole role) {
 		List<String> urls = configured(role);
 		if (!urls.isEmpty()) {
 			return urls.get(0);
 		}
 		return switch (role) {
 			case MASTER -> (this.properties.getUrl() != null) ? this.properties.getUrl() : LOOPBACK_URL;
-			case SLAVE, ASYNC -> resolved(PoolRole.MASTER);
+			case SLAVE, ASYNC -> resolved(ConfiguredRole.MASTER);
 			case LOCAL -> LOOPBACK_URL;
 		};
 	}

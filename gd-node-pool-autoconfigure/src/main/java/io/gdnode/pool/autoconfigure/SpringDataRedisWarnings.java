@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.gdnode.pool.PoolRole;
 import io.lettuce.core.RedisURI;
 
 /**
@@ -36,7 +35,7 @@ final class SpringDataRedisWarnings {
 		if (conflict != null) {
 			warnings.add(conflict);
 		}
-		if (this.mapper.usesSpringDataRedis(PoolRole.MASTER) && this.springDataRedis.sentinelUsername() != null) {
+		if (this.mapper.usesSpringDataRedis(ConfiguredRole.MASTER) && this.springDataRedis.sentinelUsername() != null) {
 			warnings.add("spring.data.redis.sentinel.username is not supported: the sentinels are asked with "
 					+ "spring.data.redis.sentinel.password alone. Give the sentinels' default user that password.");
 		}
@@ -44,7 +43,7 @@ final class SpringDataRedisWarnings {
 	}
 
 	private String endpointConflict() {
-		if (!this.springDataRedis.isConfigured() || this.mapper.usesSpringDataRedis(PoolRole.MASTER)) {
+		if (!this.springDataRedis.isConfigured() || this.mapper.usesSpringDataRedis(ConfiguredRole.MASTER)) {
 			return null;
 		}
 		ConfiguredEndpoint starters = masterEndpoint();
@@ -74,7 +73,7 @@ final class SpringDataRedisWarnings {
 
 	private ConfiguredEndpoint masterEndpoint() {
 		RedisPoolProperties p = this.properties;
-		String url = new RoleUrls(p).resolved(PoolRole.MASTER);
+		String url = new RoleUrls(p).resolved(ConfiguredRole.MASTER);
 		RedisURI uri = RedisURI.create(url);
 		String scheme = uri.isSsl() ? "rediss" : "redis";
 		String credentials = ConfiguredEndpoint.credentials(URI.create(url).getRawUserInfo());

@@ -154,8 +154,11 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	 * @return {@code master}, {@code master-reactive}, {@code async}, ...
 	 */
 	private static String baseName(PoolDefinition definition) {
-		return (definition.type() != PoolType.REACTIVE) ? definition.role().id()
-				: definition.role().id() + "-" + definition.type().id();
+		return switch (definition.type()) {
+			case SYNC -> definition.role().id();
+			case REACTIVE -> definition.role().id() + "-" + definition.type().id();
+			case ASYNC -> definition.type().id();
+		};
 	}
 
 	/**

@@ -21,18 +21,19 @@ class PoolDefinitionMapperTests {
 
 	@Test
 	void defaultsGiveEachRoleItsPoolSizeAndTheLoopbackRedis() {
-		assertThat(definition(PoolRole.MASTER).maxTotal()).isEqualTo(10);
-		assertThat(definition(PoolRole.SLAVE).maxTotal()).isEqualTo(20);
-		assertThat(definition(PoolRole.LOCAL).maxTotal()).isEqualTo(5);
-		assertThat(definition(PoolRole.LOCAL).uri().getHost()).isEqualTo("localhost");
-		assertThat(definition(PoolRole.LOCAL).uri().getPort()).isEqualTo(6379);
-		assertThat(definition(PoolRole.MASTER).connection().commandTimeout()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(definition(ConfiguredRole.MASTER).maxTotal()).isEqualTo(10);
+		assertThat(definition(ConfiguredRole.SLAVE).maxTotal()).isEqualTo(20);
+		assertThat(definition(ConfiguredRole.LOCAL).maxTotal()).isEqualTo(5);
+		assertThat(definition(ConfiguredRole.LOCAL).uri().getHost()).isEqualTo("localhost");
+		assertThat(definition(ConfiguredRole.LOCAL).uri().getPort()).isEqualTo(6379);
+		assertThat(definition(ConfiguredRole.MASTER).connection().commandTimeout()).isEqualTo(Duration.ofSeconds(5));
 	}
 
 	@Test
 	void asyncPoolConnectsToTheMasterWithItsOwnSizes() {
 		this.properties.getMaster().setUrl("redis://writer:7000/1");
-		PoolDefinition async = definition(PoolRole.ASYNC);
+		PoolDefinition async = definition(ConfiguredRole.ASYNC);
+		assertThat(async.role()).isEqualTo(PoolRole.MASTER);
 		assertThat(async.type()).isEqualTo(PoolType.ASYNC);
 		assertThat(async.uri().getHost()).isEqualTo("writer");
 		assertThat(async.uri().getDatabase()).isEqualTo(1);
@@ -44,7 +45,7 @@ class PoolDefinitionMapperTests {
 	void slaveUrlsOtherThanTheMasterAreItsReplicas() {
 		this.properties.setUrl("redis://writer:6379");
 		this.properties.getSlave().setUrl("redis://writer:6379, redis://reader-1:6380,redis://reader-2:6381");
-		PoolTopology topology = definition(PoolRole.SLAVE).topology();
+		PoolTopology topology = definition(ConfiguredRole.SLAVE).topology();
 		assertThat(topology.nodes()).contains("reader-1:6380", "reader-2:6381").doesNotContain("writer:6379");
 		assertThat(topology.reads()).isEqualTo(PoolTopology.Reads.REPLICAS_THEN_MASTER);
 	}
@@ -53,33 +54,33 @@ class PoolDefinitionMapperTests {
 	void fallbackNoneMakesReadsFailWithoutAReplica() {
 		this.properties.getSlave().setDiscovery(true);
 		this.properties.getSlave().setFallback(RedisPoolProperties.Fallback.NONE);
-		assertThat(definition(PoolRole.SLAVE).topology().reads()).isEqualTo(PoolTopology.Reads.REPLICAS);
-		assertThat(definition(PoolRole.MASTER).topology()).isEqualTo(PoolTopology.STANDALONE);
+		assertThat(definition(ConfiguredRole.SLAVE).topology().reads()).isEqualTo(PoolTopology.Reads.REPLICAS);
+		assertThat(definition(ConfiguredRole.MASTER).topology()).isEqualTo(PoolTopology.STANDALONE);
 	}
 
 	@Test
 	void sentinelAppliesToMasterSlaveAndAsyncButNotLocal() {
 		this.properties.getSentinel().setMaster("mymaster");
 		this.properties.getSentinel().setNodes(List.of(" s1:26379", "s2:26379 "));
-		for (PoolRole role : new PoolRole[] { PoolRole.MASTER, PoolRole.SLAVE, PoolRole.ASYNC }) {
+		for (ConfiguredRole role : new ConfiguredRole[] { ConfiguredRole.MASTER, ConfiguredRole.SLAVE, ConfiguredRole.ASYNC }) {
 			assertThat(definition(role).topology().kind()).as(role.id()).isEqualTo(PoolTopology.Kind.SENTINEL);
 			assertThat(definition(role).topology().nodes()).containsExactly("s1:26379", "s2:26379");
 		}
-		assertThat(definition(PoolRole.LOCAL).topology()).isEqualTo(PoolTopology.STANDALONE);
+		assertThat(definition(ConfiguredRole.LOCAL).topology()).isEqualTo(PoolTopology.STANDALONE);
 	}
 
 	@Test
 	void clientNameIsTheApplicationNameWithoutSpacesElseGdNode() {
 		assertThat(new PoolDefinitionMapper(this.properties, SpringDataRedisSettings.NONE, UnaryOperator.identity())
-			.definition(PoolRole.MASTER, "order service", null)
+			.definition(ConfiguredRole.MASTER, "order service", null)
 			.uri()
 			.getClientName()).isEqualTo("order-service");
-		assertThat(definition(PoolRole.MASTER).uri().getClientName()).isEqualTo("gd-node");
+		assertThat(definition(ConfiguredRole.MASTER).uri().getClientName()).isEqualTo("gd-node");
 		this.properties.getClient().setName("orders");
-		assertThat(definition(PoolRole.MASTER).uri().getClientName()).isEqualTo("orders");
+		assertThat(definition(ConfiguredRole.MASTER).uri().getClientName()).isEqualTo("orders");
 	}
 
-	private PoolDefinition definition(PoolRole role) {
+	private PoolDefinition definition(ConfiguredRole role) {
 		return new PoolDefinitionMapper(this.properties, SpringDataRedisSettings.NONE, UnaryOperator.identity())
 			.definition(role, null, null);
 	}

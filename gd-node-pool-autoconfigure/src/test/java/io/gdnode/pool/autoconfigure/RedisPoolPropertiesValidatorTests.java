@@ -3,7 +3,6 @@ package io.gdnode.pool.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import io.gdnode.pool.PoolRole;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,9 +65,9 @@ class RedisPoolPropertiesValidatorTests {
 	@Test
 	void commonSslBundleDoesNotApplyToTheLocalRole() {
 		this.properties.getSsl().setBundle("edge");
-		assertThat(RedisPoolPropertiesValidator.sslBundleProperty(this.properties, PoolRole.LOCAL))
+		assertThat(RedisPoolPropertiesValidator.sslBundleProperty(this.properties, ConfiguredRole.LOCAL))
 			.isNull();
-		assertThat(RedisPoolPropertiesValidator.sslBundleProperty(this.properties, PoolRole.ASYNC))
+		assertThat(RedisPoolPropertiesValidator.sslBundleProperty(this.properties, ConfiguredRole.ASYNC))
 			.isEqualTo("redis.ssl.bundle");
 	}
 

@@ -326,7 +326,7 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void asyncPoolKeepsItsMinimumAndNeverExceedsItsMaximum() throws Exception {
-		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.MASTER, PoolType.ASYNC, uri(0),
 				CONNECTION, true, 3, 2, Duration.ofSeconds(10)));
 		AtomicLong mostConnections = new AtomicLong();
 		runConcurrently(12, 20, () -> {
@@ -348,7 +348,7 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void unpooledAsyncPoolClosesEveryConnectionWhenGivenBack() throws Exception {
-		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.MASTER, PoolType.ASYNC, uri(0),
 				CONNECTION, false, 3, 2, Duration.ofSeconds(5)));
 		StatefulRedisConnection<String, String> connection = pool.<StatefulRedisConnection<String, String>>acquireAsync().get(5, TimeUnit.SECONDS);
 		assertThat(connection.sync().ping()).isEqualTo("PONG");
@@ -360,7 +360,7 @@ class SharedPoolRegistryTests {
 
 	@Test
 	void fullAsyncPoolFailsAfterWaitTimeout() throws Exception {
-		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.ASYNC, PoolType.ASYNC, uri(0),
+		AsyncPool pool = registry().attachAsync(new PoolDefinition(PoolRole.MASTER, PoolType.ASYNC, uri(0),
 				CONNECTION, true, 1, 0, Duration.ofMillis(200)));
 		StatefulRedisConnection<String, String> held = pool.<StatefulRedisConnection<String, String>>acquireAsync().get(5, TimeUnit.SECONDS);
 		CompletableFuture<StatefulRedisConnection<String, String>> waiting = pool.acquireAsync();
