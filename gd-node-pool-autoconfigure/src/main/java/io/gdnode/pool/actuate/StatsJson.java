@@ -3,6 +3,7 @@ package io.gdnode.pool.actuate;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.util.ReflectionUtils;
@@ -47,7 +48,7 @@ final class StatsJson {
 
 	private static String key(String component) {
 		String renamed = RENAMED.get(component);
-		return (renamed != null) ? renamed : component.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+		return (renamed != null) ? renamed : component.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
 	}
 
 }

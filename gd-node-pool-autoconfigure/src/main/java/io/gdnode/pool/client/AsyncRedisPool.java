@@ -114,10 +114,9 @@ public class AsyncRedisPool implements DisposableBean {
 			return exhausted.withMore(advice(exhausted.getLimits()));
 		}
 		// Lettuce's pool reports a connection it could not open as "Cannot allocate object", caused by ours.
-		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof PoolConnectException connect) {
-				return connect.withMore(advice(connect.getLimits()));
-			}
+		PoolConnectException connect = PoolExceptionTranslator.find(failure, PoolConnectException.class);
+		if (connect != null) {
+			return connect.withMore(advice(connect.getLimits()));
 		}
 		if (failure instanceof RedisCommandTimeoutException timeout) {
 			RedisCommandTimeoutException advised = new RedisCommandTimeoutException("Redis pool '" + this.pool.getName()

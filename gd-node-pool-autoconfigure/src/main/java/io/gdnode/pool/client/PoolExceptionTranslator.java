@@ -87,7 +87,10 @@ final class PoolExceptionTranslator {
 		return ex;
 	}
 
-	private static <T> T find(Throwable ex, Class<T> type) {
+	/**
+	 * Return the first exception of the given type in the cause chain, or {@code null}.
+	 */
+	static <T> T find(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);

@@ -74,6 +74,13 @@ final class PoolKey {
 		return new PoolKey(definition, resources, new Object());
 	}
 
+	/**
+	 * Return where the pool connects, computed once for the key.
+	 */
+	Endpoint endpoint() {
+		return this.endpoint;
+	}
+
 	@Override
 	public boolean equals(Object other) {
 		if (this == other) {

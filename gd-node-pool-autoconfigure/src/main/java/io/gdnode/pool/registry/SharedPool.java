@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.gdnode.pool.Endpoint;
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolInUseException;
@@ -99,6 +100,11 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 	@Override
 	public PoolDefinition getDefinition() {
 		return this.definition;
+	}
+
+	@Override
+	public Endpoint getEndpoint() {
+		return this.key.endpoint();
 	}
 
 	@Override
@@ -239,13 +245,13 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 	private PingFailure failure(Duration timeout, Throwable cause) {
 		PingFailure.Reason reason = PingFailure.reasonOf(cause);
 		String what = switch (reason) {
-			case REFUSED -> "refused the connection: nothing listens at " + this.definition.endpoint().address();
+			case REFUSED -> "refused the connection: nothing listens at " + getEndpoint().address();
 			case TIMED_OUT -> "did not answer PING within " + timeout;
 			case AUTHENTICATION_FAILED -> "refused the credentials";
 			case READONLY -> "is a read-only replica";
 			case FAILED -> "failed the check";
 		};
-		return new PingFailure(this.name + " (" + this.definition.endpoint().url() + ") " + what + ": " + cause
+		return new PingFailure(this.name + " (" + getEndpoint().url() + ") " + what + ": " + cause
 				+ reason(cause), reason, cause);
 	}
 
@@ -269,7 +275,7 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 			generation = this.current;
 			if (generation == null || !generation.tryAcquire()) {
 				if (this.retired) {
-					throw new PoolClosedException(this.name, this.definition.endpoint().address(), null);
+					throw new PoolClosedException(this.name, getEndpoint().address(), null);
 				}
 				generation = openGeneration();
 				generation.tryAcquire();
@@ -380,7 +386,7 @@ public abstract sealed class SharedPool<G extends PoolGeneration> implements Poo
 		G generation = this.current;
 		boolean open = generation != null && !generation.isClosed();
 		PoolCounters c = this.counters;
-		return new PoolStats(reportedName, this.definition.role().id(), this.definition.type().id(), this.definition.endpoint().url(),
+		return new PoolStats(reportedName, this.definition.role().id(), this.definition.type().id(), getEndpoint().url(),
 				this.definition.pooled(), this.definition.maxTotal(), this.definition.minIdle(),
 				open ? generation.active() : 0, open ? generation.idle() : 0, open ? generation.waiting() : 0,
 				open ? generation.connections() : 0, open ? generation.leases() : 0, c.created.sum(),
