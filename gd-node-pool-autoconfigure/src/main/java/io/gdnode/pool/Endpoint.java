@@ -18,11 +18,20 @@ public record Endpoint(String address, String url) {
 	 * @return the endpoint
 	 */
 	public static Endpoint of(PoolDefinition definition) {
-		RedisURI uri = definition.uri();
+		return of(definition.uri(), definition.credentials().getUsername(), definition.topology());
+	}
+
+	/**
+	 * Return where a URI and topology point, before a pool is defined, for example to compare
+	 * two configured endpoints.
+	 * @param uri the URI, whose password is never shown
+	 * @param username the user to show, or {@code null} to show none
+	 * @param topology the servers beyond the URI's
+	 * @return the endpoint
+	 */
+	public static Endpoint of(RedisURI uri, String username, PoolTopology topology) {
 		String address = uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
-		String username = definition.credentials().getUsername();
 		String user = (username != null) ? username + "@" : "";
-		PoolTopology topology = definition.topology();
 		String url = switch (topology.kind()) {
 			case SENTINEL -> (uri.isSsl() ? "rediss-sentinel://" : "redis-sentinel://") + user
 					+ String.join(",", topology.nodes()) + "/" + uri.getDatabase() + "#" + topology.master();

@@ -61,7 +61,16 @@ public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Connect
 	 * @return the credentials, with a {@code null} user and password where the URI has none
 	 */
 	public RedisCredentials credentials() {
-		RedisCredentialsProvider provider = this.uri.getCredentialsProvider();
+		return credentials(this.uri);
+	}
+
+	/**
+	 * Return the user and password of a URI, read as {@link #credentials()} reads them.
+	 * @param uri the URI
+	 * @return the credentials, with a {@code null} user and password where the URI has none
+	 */
+	public static RedisCredentials credentials(RedisURI uri) {
+		RedisCredentialsProvider provider = uri.getCredentialsProvider();
 		RedisCredentials credentials = (provider instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider immediate)
 				? immediate.resolveCredentialsNow() : provider.resolveCredentials().block();
 		return (credentials != null) ? credentials : RedisCredentials.just(null, (char[]) null);

@@ -54,6 +54,15 @@ class EndpointTests {
 			.isEqualTo("redis://127.0.0.1:6390/0");
 	}
 
+	@Test
+	void endpointBeforeAPoolIsDefinedShowsTheGivenUserOrNone() {
+		RedisURI uri = RedisURI.create("redis://app:s3cr3t@127.0.0.1:6390/2");
+		assertThat(Endpoint.of(uri, "app", PoolTopology.STANDALONE))
+			.isEqualTo(Endpoint.of(definition("redis://app:s3cr3t@127.0.0.1:6390/2", PoolTopology.STANDALONE)));
+		assertThat(Endpoint.of(uri, null, PoolTopology.STANDALONE).url()).isEqualTo("redis://127.0.0.1:6390/2");
+		assertThat(PoolDefinition.credentials(uri).getUsername()).isEqualTo("app");
+	}
+
 	private static PoolDefinition definition(String uri, PoolTopology topology) {
 		return new PoolDefinition(PoolRole.MASTER, PoolType.SYNC, RedisURI.create(uri),
 				ConnectionSettings.defaults(Duration.ofSeconds(1), Duration.ofSeconds(1)), true, 10, 0,

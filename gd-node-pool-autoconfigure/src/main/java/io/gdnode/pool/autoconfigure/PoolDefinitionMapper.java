@@ -106,6 +106,13 @@ final class PoolDefinitionMapper {
 		return this.springDataRedis.commandTimeout(this.properties.getTimeout().getCommand());
 	}
 
+	/**
+	 * Return the servers of a role beyond its URI's, and where its reads go.
+	 */
+	PoolTopology topology(ConfiguredRole role) {
+		return topology(role, usesSpringDataRedis(role));
+	}
+
 	private PoolTopology topology(ConfiguredRole role, boolean application) {
 		RedisPoolProperties p = this.properties;
 		if (role == ConfiguredRole.LOCAL) {

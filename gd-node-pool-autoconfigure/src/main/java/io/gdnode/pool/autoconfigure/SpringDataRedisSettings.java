@@ -3,6 +3,7 @@ package io.gdnode.pool.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import io.gdnode.pool.Endpoint;
 import io.gdnode.pool.PoolTls;
 import io.gdnode.pool.PoolTopology;
 import io.lettuce.core.RedisURI;
@@ -77,7 +78,7 @@ final class SpringDataRedisSettings {
 		// Boot's details name localhost:6379 when nothing is set: only set keys, or details of
 		// another origin (@ServiceConnection), count as an endpoint the application chose.
 		boolean configured = ENDPOINT_KEYS.stream().anyMatch((key) -> isSet(sources, "spring.data.redis." + key))
-				|| !read.endpoint().address().equals("localhost:6379/0");
+				|| !Endpoint.of(read.uri(), null, read.servers()).url().equals("redis://localhost:6379/0");
 		return configured ? new SpringDataRedisSettings(details, properties, true, command, connect) : read;
 	}
 
@@ -162,6 +163,15 @@ final class SpringDataRedisSettings {
 	}
 
 	/**
+	 * Return the servers the connection names, for showing and comparing where it points: a
+	 * Sentinel, Cluster or master/replica topology, or a standalone one.
+	 */
+	PoolTopology servers() {
+		PoolTopology topology = topology(PoolTopology.Reads.MASTER, null);
+		return (topology != null) ? topology : PoolTopology.STANDALONE;
+	}
+
+	/**
 	 * Return the Sentinel, Cluster or master/replica topology of the connection, or {@code null}
 	 * for one Redis.
 	 * @param reads where the role's reads go
@@ -230,31 +240,6 @@ final class SpringDataRedisSettings {
 	Duration connectTimeout(Duration starters) {
 		Duration boots = (this.properties != null) ? this.properties.getConnectTimeout() : null;
 		return (this.starterSetsConnectTimeout || boots == null) ? starters : boots;
-	}
-
-	/**
-	 * Return where the connection points, for comparing and for logs, with the password masked.
-	 */
-	ConfiguredEndpoint endpoint() {
-		DataRedisConnectionDetails details = this.details;
-		String nodes = String.join(",", nodes().stream().map((node) -> node.host() + ":" + node.port()).toList());
-		String credentials = ConfiguredEndpoint.credentials(details.getUsername(), details.getPassword() != null);
-		String scheme = (details.getSslBundle() != null || urlUsesSsl()) ? "rediss" : "redis";
-		int database = database();
-		if (details.getSentinel() != null) {
-			String master = details.getSentinel().getMaster();
-			return new ConfiguredEndpoint("sentinel " + master + " " + nodes + "/" + database,
-					scheme + "-sentinel://" + credentials + nodes + "/" + database + "#" + master);
-		}
-		if (details.getCluster() != null) {
-			return new ConfiguredEndpoint("cluster " + nodes,
-					scheme + "://" + credentials + nodes + " (cluster)");
-		}
-		if (details.getMasterReplica() != null) {
-			return new ConfiguredEndpoint("master/replica " + nodes,
-					scheme + "://" + credentials + nodes + " (master/replica)");
-		}
-		return new ConfiguredEndpoint(nodes + "/" + database, scheme + "://" + credentials + nodes + "/" + database);
 	}
 
 }

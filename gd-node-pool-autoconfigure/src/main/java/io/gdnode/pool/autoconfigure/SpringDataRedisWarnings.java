@@ -1,9 +1,11 @@
 package io.gdnode.pool.autoconfigure;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.gdnode.pool.Endpoint;
+import io.gdnode.pool.PoolDefinition;
+import io.gdnode.pool.PoolTopology;
 import io.lettuce.core.RedisURI;
 
 /**
@@ -46,16 +48,23 @@ final class SpringDataRedisWarnings {
 		if (!this.springDataRedis.isConfigured() || this.mapper.usesSpringDataRedis(ConfiguredRole.MASTER)) {
 			return null;
 		}
-		ConfiguredEndpoint starters = masterEndpoint();
-		ConfiguredEndpoint boots = this.springDataRedis.endpoint();
-		if (starters.address().equals(boots.address())) {
+		RedisURI startersUri = this.mapper.uri(ConfiguredRole.MASTER);
+		PoolTopology startersTopology = this.mapper.topology(ConfiguredRole.MASTER);
+		RedisURI bootsUri = this.springDataRedis.uri();
+		PoolTopology bootsTopology = this.springDataRedis.servers();
+		// Compared without users: the same servers under two users are one endpoint.
+		if (Endpoint.of(startersUri, null, startersTopology).url()
+			.equals(Endpoint.of(bootsUri, null, bootsTopology).url())) {
 			return null;
 		}
+		Endpoint starters = Endpoint.of(startersUri, PoolDefinition.credentials(startersUri).getUsername(),
+				startersTopology);
+		Endpoint boots = Endpoint.of(bootsUri, PoolDefinition.credentials(bootsUri).getUsername(), bootsTopology);
 		String property = masterEndpointProperty();
 		String setting = RedisEnvironmentVariables.of(property) + " (" + property + ")";
-		return "Two Redis endpoints are set: " + setting + " names " + starters.shown() + ", and the application's "
+		return "Two Redis endpoints are set: " + setting + " names " + starters + ", and the application's "
 				+ "Spring Boot Redis connection (spring.data.redis.*, or a DataRedisConnectionDetails bean such as a "
-				+ "Testcontainers @ServiceConnection) names " + boots.shown() + ". The master role, and the slave and "
+				+ "Testcontainers @ServiceConnection) names " + boots + ". The master role, and the slave and "
 				+ "async roles without a URL of their own, use " + setting + ". Remove one of the two, or make both "
 				+ "name the same Redis.";
 	}
@@ -69,26 +78,6 @@ final class SpringDataRedisWarnings {
 			return "redis.cluster.nodes";
 		}
 		return RoleUrls.split(p.getMaster().getUrl()).isEmpty() ? "redis.url" : "redis.master.url";
-	}
-
-	private ConfiguredEndpoint masterEndpoint() {
-		RedisPoolProperties p = this.properties;
-		String url = new RoleUrls(p).resolved(ConfiguredRole.MASTER);
-		RedisURI uri = RedisURI.create(url);
-		String scheme = uri.isSsl() ? "rediss" : "redis";
-		String credentials = ConfiguredEndpoint.credentials(URI.create(url).getRawUserInfo());
-		if (!p.getSentinel().getNodes().isEmpty()) {
-			String nodes = String.join(",", RoleUrls.trimmed(p.getSentinel().getNodes()));
-			String name = p.getSentinel().getMaster().trim();
-			return new ConfiguredEndpoint("sentinel " + name + " " + nodes + "/" + uri.getDatabase(),
-					scheme + "-sentinel://" + credentials + nodes + "/" + uri.getDatabase() + "#" + name);
-		}
-		if (!p.getCluster().getNodes().isEmpty()) {
-			String nodes = String.join(",", RoleUrls.trimmed(p.getCluster().getNodes()));
-			return new ConfiguredEndpoint("cluster " + nodes, scheme + "://" + credentials + nodes + " (cluster)");
-		}
-		String address = uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
-		return new ConfiguredEndpoint(address, scheme + "://" + credentials + address);
 	}
 
 }

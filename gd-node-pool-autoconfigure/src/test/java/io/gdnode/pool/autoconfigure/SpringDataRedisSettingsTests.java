@@ -138,7 +138,7 @@ class SpringDataRedisSettingsTests {
 		assertThat(warnings(output)).singleElement()
 			.satisfies((warning) -> assertThat(warning).contains("REDIS_URL (redis.url)",
 					"redis://127.0.0.1:" + starters.port() + "/0",
-					"redis://app:****@127.0.0.1:" + boots.port() + "/2")
+					"redis://app@127.0.0.1:" + boots.port() + "/2")
 				.doesNotContain("secret"));
 	}
 
@@ -154,7 +154,7 @@ class SpringDataRedisSettingsTests {
 			});
 		assertThat(warnings(output)).singleElement()
 			.satisfies((warning) -> assertThat(warning).contains("REDIS_MASTER_URL (redis.master.url)",
-					"redis://app:****@127.0.0.1:" + boots.port() + "/5", "use REDIS_MASTER_URL")
+					"redis://app@127.0.0.1:" + boots.port() + "/5", "use REDIS_MASTER_URL")
 				.doesNotContain("secret"));
 	}
 
