@@ -17,6 +17,7 @@ import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.SharedPoolRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -44,11 +45,12 @@ import static org.awaitility.Awaitility.await;
  * by at most 32 MB (threads and heap are compared with the first full restart-and-cleanup cycle,
  * by which time Lettuce has started the threads it starts on demand).
  * <p>
- * Runs 20 s by default, so {@code ./mvnw verify} runs it briefly. The 10-minute run:
+ * Runs 20 s by default, so {@code ./mvnw -Pfull verify} runs it briefly. The 10-minute run:
  * <pre>
- * ./mvnw -pl gd-node-pool-autoconfigure -am verify -Dtest=SoakTests -Dsurefire.failIfNoSpecifiedTests=false -Dsoak.duration=10m
+ * ./mvnw -pl gd-node-pool-autoconfigure -am verify -Pfull -Dtest=SoakTests -Dsurefire.failIfNoSpecifiedTests=false -Dsoak.duration=10m
  * </pre>
  */
+@Tag("long") // 20 s of load while Redis is killed and restarted, by design: run with -Pfull
 class SoakTests {
 
 	private static final int SYNC_POOL_SIZE = 4;

@@ -5,6 +5,7 @@ import java.util.stream.IntStream;
 
 import io.gdnode.pool.localredis.LocalRedisCluster;
 import io.gdnode.pool.localredis.LocalRedisServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * ({@code REDIS_CLUSTER_NODES}) is set. Its default timeouts stay, so the failover measured here is
  * what an application with default settings sees.
  */
+@Tag("long") // a whole Redis Cluster behind the sample application: run with -Pfull
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
 @DirtiesContext
