@@ -22,6 +22,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,8 +105,12 @@ class RedisPoolMetricsTests {
 		this.contextRunner.withPropertyValues("redis.timeout.idle=100ms", "redis.cleanup.interval=50ms")
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				context.getBean(StringRedisTemplate.class).opsForValue().set("k", "v");
-				assertThat(gauge(meters, "redis.pool.connections", "master")).isEqualTo(1);
+				// Read while the command's connection holds its lease: the 100 ms idle timeout cannot close it yet.
+				context.getBean(StringRedisTemplate.class).execute((RedisCallback<Object>) (connection) -> {
+					connection.stringCommands().set("k".getBytes(), "v".getBytes());
+					assertThat(gauge(meters, "redis.pool.connections", "master")).isEqualTo(1);
+					return null;
+				});
 				await().atMost(Duration.ofSeconds(5)).until(() -> gauge(meters, "redis.pool.connections", "master") == 0);
 				assertThat(meters.get("redis.pools.open").gauge().value()).isZero();
 				assertThat(meters.get("redis.pool.connections.closed").tag("pool", "master").functionCounter().count())

@@ -75,7 +75,10 @@ class ConnectionLossTests {
 			CallerLoad.sleep(Duration.ofMillis(200));
 			assertThat(master.opsForValue().get("k")).isEqualTo("v");
 			master.execute(OutageTests.transaction("t"));
-			assertThat(this.redis.clientsNamed(this.application + "-master")).isEqualTo(2);
+			// The killed connections go on their own (Lettuce may be reconnecting one when the pool
+			// replaces it): the pool ends up with its shared and transaction connections again.
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.redis.clientsNamed(this.application + "-master") == 2);
 			FailureReport.record("4a. every pool connection killed while idle (`CLIENT KILL`)",
 					"nothing fails: the next command and the next transaction each get a new connection");
 		});
