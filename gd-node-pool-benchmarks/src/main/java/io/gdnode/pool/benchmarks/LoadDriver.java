@@ -40,12 +40,20 @@ final class LoadDriver {
 	 * @param p50Micros median latency
 	 * @param p99Micros 99th percentile latency
 	 * @param firstError the message of the first failure, or {@code null}
+	 * @param cpuNanos the CPU time of the whole JVM in the measured window, -1 if not measured
 	 */
 	record Result(long operations, long errors, double seconds, double p50Micros, double p99Micros,
-			String firstError) {
+			String firstError, long cpuNanos) {
 
 		double opsPerSecond() {
 			return this.operations / this.seconds;
+		}
+
+		/**
+		 * Return the JVM's CPU time per operation in the measured window, in microseconds.
+		 */
+		double cpuMicrosPerOp() {
+			return (this.cpuNanos < 0 || this.operations == 0) ? -1 : this.cpuNanos / 1000.0 / this.operations;
 		}
 
 	}
@@ -108,6 +116,7 @@ final class LoadDriver {
 		ready.await();
 		window[0] = System.nanoTime() + warmup.toNanos();
 		window[1] = window[0] + measure.toNanos();
+		ProcessCpu cpu = new ProcessCpu(window[0], window[1]);
 		// The latch publishes the window to the callers.
 		go.countDown();
 		long deadline = System.nanoTime() + warmup.plus(measure).plus(FINISH_GRACE).toNanos();
@@ -122,7 +131,7 @@ final class LoadDriver {
 		LatencyHistogram all = new LatencyHistogram();
 		histograms.forEach(all::add);
 		return new Result(all.total(), errors.get(), measured / 1e9, all.percentile(0.50) / 1000,
-				all.percentile(0.99) / 1000, firstError.get());
+				all.percentile(0.99) / 1000, firstError.get(), cpu.nanos());
 	}
 
 }
