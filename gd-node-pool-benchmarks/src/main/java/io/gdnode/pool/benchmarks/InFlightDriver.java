@@ -6,6 +6,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Flux;
@@ -31,6 +32,8 @@ final class InFlightDriver {
 	private final LatencyHistogram histogram = new LatencyHistogram();
 
 	private final AtomicLong errors = new AtomicLong();
+
+	private final LongAdder finished = new LongAdder();
 
 	private final AtomicReference<String> firstError = new AtomicReference<>();
 
@@ -103,6 +106,7 @@ final class InFlightDriver {
 	}
 
 	private void completed(long start) {
+		this.finished.increment();
 		if (start >= this.measureFrom) {
 			long took = System.nanoTime() - start;
 			synchronized (this.histogram) {
@@ -112,6 +116,7 @@ final class InFlightDriver {
 	}
 
 	private void failed(long start, Throwable ex) {
+		this.finished.increment();
 		if (start >= this.measureFrom) {
 			this.errors.incrementAndGet();
 			this.firstError.compareAndSet(null, ex.toString());
@@ -124,7 +129,7 @@ final class InFlightDriver {
 		synchronized (this.histogram) {
 			return new LoadDriver.Result(this.histogram.total(), this.errors.get(), measured / 1e9,
 					this.histogram.percentile(0.50) / 1000, this.histogram.percentile(0.99) / 1000,
-					this.firstError.get(), cpuNanos);
+					this.firstError.get(), cpuNanos, this.finished.sum());
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,9 +42,11 @@ final class LoadDriver {
 	 * @param p99Micros 99th percentile latency
 	 * @param firstError the message of the first failure, or {@code null}
 	 * @param cpuNanos the CPU time of the whole JVM in the measured window, -1 if not measured
+	 * @param allOperations operations of the whole run, its warm-up and its failures included: what
+	 * the server was sent
 	 */
 	record Result(long operations, long errors, double seconds, double p50Micros, double p99Micros,
-			String firstError, long cpuNanos) {
+			String firstError, long cpuNanos, long allOperations) {
 
 		double opsPerSecond() {
 			return this.operations / this.seconds;
@@ -72,6 +75,7 @@ final class LoadDriver {
 		CountDownLatch go = new CountDownLatch(1);
 		long[] window = new long[2];
 		AtomicLong errors = new AtomicLong();
+		LongAdder attempted = new LongAdder();
 		AtomicReference<String> firstError = new AtomicReference<>();
 		List<LatencyHistogram> histograms = new ArrayList<>();
 		List<Thread> callers = new ArrayList<>();
@@ -92,6 +96,7 @@ final class LoadDriver {
 				for (long sequence = 0;; sequence++) {
 					long start = System.nanoTime();
 					if (start >= end || done.getAsBoolean()) {
+						attempted.add(sequence);
 						return;
 					}
 					try {
@@ -131,7 +136,7 @@ final class LoadDriver {
 		LatencyHistogram all = new LatencyHistogram();
 		histograms.forEach(all::add);
 		return new Result(all.total(), errors.get(), measured / 1e9, all.percentile(0.50) / 1000,
-				all.percentile(0.99) / 1000, firstError.get(), cpu.nanos());
+				all.percentile(0.99) / 1000, firstError.get(), cpu.nanos(), attempted.sum());
 	}
 
 }

@@ -31,6 +31,23 @@ record RedisCounters(double cpuSeconds, long commands, long reads) {
 	}
 
 	/**
+	 * Return the server's CPU time per operation since {@code earlier}, in microseconds.
+	 * @param operations the operations clients sent since then
+	 */
+	double cpuMicrosPerOperationSince(RedisCounters earlier, long operations) {
+		return (operations <= 0) ? Double.NaN : (this.cpuSeconds - earlier.cpuSeconds) * 1e6 / operations;
+	}
+
+	/**
+	 * Return the commands the server processed per operation since {@code earlier}: more than one
+	 * for a transaction, or for a client that adds commands of its own.
+	 * @param operations the operations clients sent since then
+	 */
+	double commandsPerOperationSince(RedisCounters earlier, long operations) {
+		return (operations <= 0) ? Double.NaN : (double) (this.commands - earlier.commands) / operations;
+	}
+
+	/**
 	 * Return the commands the server took in per socket read since {@code earlier}: how many
 	 * commands its clients sent in one write, on average.
 	 */

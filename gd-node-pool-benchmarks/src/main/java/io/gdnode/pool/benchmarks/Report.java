@@ -70,8 +70,9 @@ final class Report {
 		out.line("- `gd-node-pool-benchmarks/run.sh --only throughput --output docs/benchmarks-throughput.md`: "
 				+ "section 3 alone (plain, transaction, blocking-pop, reactive and async clients, connections and "
 				+ "client and Redis CPU per operation), 3 repetitions.");
-		out.line("- `gd-node-pool-benchmarks/run.sh --quick --only throughput`: the same in one short repetition, about "
-				+ "4 minutes, written to `gd-node-pool-benchmarks/target/benchmarks.md`: a smoke run, not for publishing.");
+		out.line("- `gd-node-pool-benchmarks/run.sh --quick --only throughput`: the same in one short repetition (about 3 "
+				+ "minutes on 2 cores), written to `gd-node-pool-benchmarks/target/benchmarks.md`: a smoke run, not for "
+				+ "publishing.");
 		out.line();
 		out.paragraph(this.options.repetitions() + " repetition(s); every mode in a fresh JVM; modes interleaved, "
 				+ "their order rotated every repetition. A cell is the median of the repetitions with the min–max range "

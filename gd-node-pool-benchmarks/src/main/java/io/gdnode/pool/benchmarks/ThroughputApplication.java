@@ -8,7 +8,8 @@ import java.time.Duration;
  * supports, then measuring one point at a time when the runner says {@code RUN <workload>
  * <threads>}, so that the runner can interleave the clients point by point.
  * The result line carries operations per second, p50 and p99 latency in microseconds, errors,
- * and this JVM's CPU time per operation in microseconds.
+ * this JVM's CPU time per operation in microseconds, and the operations of the whole point, its
+ * warm-up included.
  * <p>
  * Arguments: client kind, Redis URL, warm-up and measured time per point (ISO-8601 durations).
  */
@@ -40,7 +41,7 @@ public final class ThroughputApplication {
 					System.err.println(command + ": first error " + result.firstError());
 				}
 				ChildJvm.say("RESULT " + result.opsPerSecond() + " " + result.p50Micros() + " " + result.p99Micros() + " "
-						+ result.errors() + " " + result.cpuMicrosPerOp());
+						+ result.errors() + " " + result.cpuMicrosPerOp() + " " + result.allOperations());
 			}
 		}
 	}

@@ -106,8 +106,8 @@ final class ThroughputBenchmark {
 	/**
 	 * Let a client run one turn, and record what it measured (rate, latency, errors, its CPU per
 	 * operation) and what its Redis saw: the connections it held halfway through the measured time,
-	 * and the server's CPU per command and commands per read over the turn (the warm-up included:
-	 * both are averages per command, which the warm-up does not change).
+	 * and the server's CPU per command and per operation, commands per operation and commands per
+	 * read over the turn (the warm-up included: all are averages, which the warm-up does not change).
 	 */
 	private void measure(Map<ClientKind, ChildJvm> clients, LocalRedisServer server, ClientKind kind,
 			Workload workload, int threads, int sample) throws InterruptedException {
@@ -132,6 +132,9 @@ final class ThroughputBenchmark {
 			putIfMeasured(sample, connections, at, "connections");
 			putIfMeasured(sample, after.cpuMicrosPerCommandSince(before), at, "redisCpuMicrosPerCommand");
 			putIfMeasured(sample, after.commandsPerReadSince(before), at, "commandsPerRead");
+			long operations = Long.parseLong(result[5]);
+			putIfMeasured(sample, after.cpuMicrosPerOperationSince(before, operations), at, "redisCpuMicrosPerOp");
+			putIfMeasured(sample, after.commandsPerOperationSince(before, operations), at, "commandsPerOp");
 		}
 		catch (RuntimeException ex) {
 			BenchmarkRunner.progress("  " + kind + " failed: " + ex.getMessage());

@@ -13,7 +13,8 @@ final class ThroughputReport {
 
 	/** What each ratio's metric is called in the report. */
 	private static final Map<String, String> METRICS = Map.of("opsPerSecond", "ops/s", "redisCpuMicrosPerCommand",
-			"Redis CPU per command", "clientCpuMicrosPerOp", "client CPU per operation");
+			"Redis CPU per command", "redisCpuMicrosPerOp", "Redis CPU per operation", "clientCpuMicrosPerOp",
+			"client CPU per operation");
 
 	private final Options options;
 
@@ -58,29 +59,37 @@ final class ThroughputReport {
 				+ "time (`CLIENT LIST`), idle pooled ones included (a JVM warms up on all its workloads first, so the "
 				+ "templates' pools still hold the dedicated connections their transactions and blocking pops opened); "
 				+ "the CPU time of the client's whole JVM per operation in the measured time "
-				+ "(`getProcessCpuTime`: caller threads, event loops, collector and compiler); the server's CPU per "
-				+ "command (`used_cpu_sys` + `used_cpu_user` of `INFO cpu` over `total_commands_processed` of "
-				+ "`INFO stats`, differences over the turn, its warm-up included) and the commands it took in per "
+				+ "(`getProcessCpuTime`: caller threads, event loops, collector and compiler); the server's CPU "
+				+ "(`used_cpu_sys` + `used_cpu_user` of `INFO cpu`) per command (`total_commands_processed` of "
+				+ "`INFO stats`) and per operation the client sent, the commands per operation (more than 1 for a "
+				+ "transaction, or when a client adds commands of its own), and the commands the server took in per "
 				+ "socket read (`total_reads_processed`): more than 1 when a client sent several commands in one write. "
+				+ "The server's numbers are differences over the whole turn, its warm-up included. "
 				+ "The client's turn is the only load its Redis has.");
 		for (Workload workload : Workload.values()) {
 			out.paragraph("### " + workload.label() + ", operations per second");
 			List<List<String>> rates = new ArrayList<>();
 			List<List<String>> latencies = new ArrayList<>();
 			List<List<String>> costs = new ArrayList<>();
+			List<List<String>> serverCosts = new ArrayList<>();
 			for (ClientKind kind : ClientKind.values()) {
 				if (kind.workloads().contains(workload)) {
 					rates.add(rateRow(kind.label(), "throughput", kind, workload));
 					latencies.add(latencyRow(kind.label(), "throughput", kind, workload));
-					costs.add(costRow(kind, workload));
+					costs.add(costRow(kind, workload, "connections", "%.0f", "clientCpuMicrosPerOp", "%.1f",
+							"redisCpuMicrosPerOp", "%.2f"));
+					serverCosts.add(costRow(kind, workload, "redisCpuMicrosPerCommand", "%.2f", "commandsPerOp", "%.2f",
+							"commandsPerRead", "%.1f"));
 				}
 			}
 			out.table(pointHeader("client", workload), rates);
 			out.paragraph("Latency p50 / p99 in µs:");
 			out.table(pointHeader("client", workload), latencies);
-			out.paragraph("Connections · client CPU µs per operation · Redis CPU µs per command · commands per "
-					+ "socket read (medians):");
+			out.paragraph("Connections · client CPU µs per operation · Redis CPU µs per operation (medians):");
 			out.table(pointHeader("client", workload), costs);
+			out.paragraph("Redis CPU µs per command · Redis commands per operation · commands per socket read "
+					+ "(medians):");
+			out.table(pointHeader("client", workload), serverCosts);
 			out.paragraph("Ratios, paired by round:");
 			out.table(pointHeader("ratio", workload),
 					ratios(workload).stream().map((ratio) -> ratioRow(ratio, workload)).toList());
@@ -120,21 +129,29 @@ final class ThroughputReport {
 					new Ratio(redisCpu, ClientKind.STARTER_REACTIVE, ClientKind.BOOT_REACTIVE),
 					new Ratio(clientCpu, ClientKind.STARTER_REACTIVE, ClientKind.BOOT_REACTIVE));
 			case ASYNC_GET_SET -> List.of(new Ratio(rate, ClientKind.STARTER_ASYNC, ClientKind.LETTUCE),
+					new Ratio("redisCpuMicrosPerOp", ClientKind.STARTER_ASYNC, ClientKind.LETTUCE),
 					new Ratio(redisCpu, ClientKind.STARTER_ASYNC, ClientKind.LETTUCE),
 					new Ratio(clientCpu, ClientKind.STARTER_ASYNC, ClientKind.LETTUCE));
 		};
 	}
 
-	private List<String> costRow(ClientKind kind, Workload workload) {
+	/**
+	 * Return a client's row of medians of the given metrics, one cell a point, the metrics joined by {@code ·}.
+	 * @param metrics the metrics, each followed by its format
+	 */
+	private List<String> costRow(ClientKind kind, Workload workload, String... metrics) {
 		List<String> row = new ArrayList<>(List.of(kind.label()));
 		for (int point : this.options.points(workload)) {
 			Object[] at = { "throughput", kind, workload, point };
-			Summary rate = this.measurements.summary(Measurements.under(at, "opsPerSecond"));
-			row.add(rate.isEmpty() ? Cells.NONE : String.join(" · ",
-					median(Measurements.under(at, "connections"), "%.0f"),
-					median(Measurements.under(at, "clientCpuMicrosPerOp"), "%.1f"),
-					median(Measurements.under(at, "redisCpuMicrosPerCommand"), "%.2f"),
-					median(Measurements.under(at, "commandsPerRead"), "%.1f")));
+			if (this.measurements.summary(Measurements.under(at, "opsPerSecond")).isEmpty()) {
+				row.add(Cells.NONE);
+				continue;
+			}
+			List<String> cell = new ArrayList<>();
+			for (int i = 0; i < metrics.length; i += 2) {
+				cell.add(median(Measurements.under(at, metrics[i]), metrics[i + 1]));
+			}
+			row.add(String.join(" · ", cell));
 		}
 		return row;
 	}
