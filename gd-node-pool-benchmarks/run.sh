@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every benchmark of docs/benchmarks.md in one go and writes that file (about 30 minutes).
+# Runs every benchmark of docs/benchmarks.md in one go and writes that file (the run time is in its machine table).
 #   gd-node-pool-benchmarks/run.sh [--quick] [--repetitions N] [--only footprint,throughput,jmh] [--output FILE]
-# The throughput section alone, every client against its own Redis (about 4 minutes with --quick):
+# The throughput section alone, every client against its own Redis (about 3 minutes on 2 cores with --quick):
 #   gd-node-pool-benchmarks/run.sh --quick --only throughput
 # Needs a JDK 17+ and redis-server / redis-benchmark on PATH; starts its own Redis on a free loopback port.
 set -euo pipefail
