@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every benchmark of docs/benchmarks.md in one go and writes that file (about 20 minutes).
+# Runs every benchmark of docs/benchmarks.md in one go and writes that file (the run time is in its machine table).
 #   gd-node-pool-benchmarks/run.sh [--quick] [--repetitions N] [--only footprint,throughput,jmh] [--output FILE]
+# The throughput section alone, every client against its own Redis (about 3 minutes on 2 cores with --quick):
+#   gd-node-pool-benchmarks/run.sh --quick --only throughput
 # Needs a JDK 17+ and redis-server / redis-benchmark on PATH; starts its own Redis on a free loopback port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,10 +14,11 @@ for tool in redis-server redis-benchmark; do
   fi
 done
 
-# The module is outside the default build: install what it depends on, then build it on its own.
-./mvnw -q -B install -DskipTests -pl gd-node-pool-local-redis,gd-node-pool-autoconfigure,gd-node-pool-starter -am
-./mvnw -q -B -f gd-node-pool-benchmarks/pom.xml package dependency:build-classpath \
-  -DskipTests -Dmdep.outputFile=target/classpath.txt
+# The module is outside the default build (profile benchmarks). One reactor build packages it with
+# what it depends on, so that its classpath names this checkout's jars, not whatever another checkout
+# last installed in the local repository. MAVEN_ARGS=-Pboot-4.0 measures on the Spring Boot 4.0 line.
+./mvnw -q -B -Pbenchmarks -DskipTests -pl gd-node-pool-benchmarks -am package dependency:build-classpath \
+  -Dmdep.outputFile=target/classpath.txt
 
 classpath="gd-node-pool-benchmarks/target/classes:$(cat gd-node-pool-benchmarks/target/classpath.txt)"
 exec java -Xms256m -Xmx256m -cp "$classpath" io.gdnode.pool.benchmarks.BenchmarkRunner "$@"

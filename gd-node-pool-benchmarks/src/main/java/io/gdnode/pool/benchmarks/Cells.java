@@ -20,6 +20,10 @@ final class Cells {
 		return format(summary, "%.1f", "");
 	}
 
+	static String decimal2(Summary summary) {
+		return format(summary, "%.2f", "");
+	}
+
 	static String rate(Summary summary) {
 		return format(summary, "%,.0f", "");
 	}

@@ -13,9 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A measured JVM, started fresh for each mode so that its threads and memory are its own, and
@@ -51,6 +53,15 @@ final class ChildJvm implements AutoCloseable {
 	 * Start {@code java <jvmArguments> -cp <this classpath> <mainClass> <arguments>}.
 	 */
 	static ChildJvm start(Path log, List<String> jvmArguments, Class<?> mainClass, List<String> arguments) {
+		return start(log, jvmArguments, mainClass, arguments, Map.of());
+	}
+
+	/**
+	 * Start {@code java <jvmArguments> -cp <this classpath> <mainClass> <arguments>} with these
+	 * environment variables on top of the runner's.
+	 */
+	static ChildJvm start(Path log, List<String> jvmArguments, Class<?> mainClass, List<String> arguments,
+			Map<String, String> environment) {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(jvmArguments);
@@ -60,9 +71,12 @@ final class ChildJvm implements AutoCloseable {
 		command.addAll(arguments);
 		try {
 			Files.createDirectories(log.getParent());
-			Files.writeString(log, String.join(" ", jvmArguments) + " " + mainClass.getSimpleName() + " "
+			Files.writeString(log, environment.entrySet().stream().map((variable) -> variable + " ").collect(
+					Collectors.joining()) + String.join(" ", jvmArguments) + " " + mainClass.getSimpleName() + " "
 					+ String.join(" ", arguments) + "\n", StandardCharsets.UTF_8);
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			return new ChildJvm(process, log);
 		}
 		catch (IOException ex) {

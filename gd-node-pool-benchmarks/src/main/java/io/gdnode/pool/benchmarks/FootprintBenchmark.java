@@ -141,12 +141,7 @@ final class FootprintBenchmark {
 	 * Return {@code connected_clients} of {@code INFO clients}, which counts the connection that asks.
 	 */
 	private int connectedClients() {
-		for (String line : this.redis.command("INFO", "clients").split("\r?\n")) {
-			if (line.startsWith("connected_clients:")) {
-				return Integer.parseInt(line.substring("connected_clients:".length()).trim());
-			}
-		}
-		throw new IllegalStateException("INFO clients has no connected_clients");
+		return Integer.parseInt(RedisCounters.field(this.redis.command("INFO", "clients"), "connected_clients"));
 	}
 
 	/**

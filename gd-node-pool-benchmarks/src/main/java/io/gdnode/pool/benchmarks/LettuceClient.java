@@ -1,9 +1,11 @@
 package io.gdnode.pool.benchmarks;
 
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -11,7 +13,8 @@ import io.lettuce.core.resource.DefaultClientResources;
 
 /**
  * Raw Lettuce on one connection that every caller thread shares: the fastest way to send plain
- * commands, and no way at all to send transactions or blocking commands from many threads.
+ * commands, through its blocking or its async API, and no way at all to send transactions or
+ * blocking commands from many threads.
  */
 final class LettuceClient implements ThroughputClient {
 
@@ -23,10 +26,13 @@ final class LettuceClient implements ThroughputClient {
 
 	private final RedisCommands<String, String> commands;
 
+	private final RedisAsyncCommands<String, String> asyncCommands;
+
 	LettuceClient(String url) {
 		this.client = RedisClient.create(this.resources, url);
 		this.connection = this.client.connect(StringCodec.UTF8);
 		this.commands = this.connection.sync();
+		this.asyncCommands = this.connection.async();
 	}
 
 	@Override
@@ -37,6 +43,11 @@ final class LettuceClient implements ThroughputClient {
 	@Override
 	public String get(String key) {
 		return this.commands.get(key);
+	}
+
+	@Override
+	public CompletionStage<?> asyncSetOrGet(String key, String valueOrNull) {
+		return (valueOrNull != null) ? this.asyncCommands.set(key, valueOrNull) : this.asyncCommands.get(key);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,12 +41,22 @@ final class LoadDriver {
 	 * @param p50Micros median latency
 	 * @param p99Micros 99th percentile latency
 	 * @param firstError the message of the first failure, or {@code null}
+	 * @param cpuNanos the CPU time of the whole JVM in the measured window, -1 if not measured
+	 * @param allOperations operations of the whole run, its warm-up and its failures included: what
+	 * the server was sent
 	 */
 	record Result(long operations, long errors, double seconds, double p50Micros, double p99Micros,
-			String firstError) {
+			String firstError, long cpuNanos, long allOperations) {
 
 		double opsPerSecond() {
 			return this.operations / this.seconds;
+		}
+
+		/**
+		 * Return the JVM's CPU time per operation in the measured window, in microseconds.
+		 */
+		double cpuMicrosPerOp() {
+			return (this.cpuNanos < 0 || this.operations == 0) ? -1 : this.cpuNanos / 1000.0 / this.operations;
 		}
 
 	}
@@ -64,6 +75,7 @@ final class LoadDriver {
 		CountDownLatch go = new CountDownLatch(1);
 		long[] window = new long[2];
 		AtomicLong errors = new AtomicLong();
+		LongAdder attempted = new LongAdder();
 		AtomicReference<String> firstError = new AtomicReference<>();
 		List<LatencyHistogram> histograms = new ArrayList<>();
 		List<Thread> callers = new ArrayList<>();
@@ -84,6 +96,7 @@ final class LoadDriver {
 				for (long sequence = 0;; sequence++) {
 					long start = System.nanoTime();
 					if (start >= end || done.getAsBoolean()) {
+						attempted.add(sequence);
 						return;
 					}
 					try {
@@ -108,6 +121,7 @@ final class LoadDriver {
 		ready.await();
 		window[0] = System.nanoTime() + warmup.toNanos();
 		window[1] = window[0] + measure.toNanos();
+		ProcessCpu cpu = new ProcessCpu(window[0], window[1]);
 		// The latch publishes the window to the callers.
 		go.countDown();
 		long deadline = System.nanoTime() + warmup.plus(measure).plus(FINISH_GRACE).toNanos();
@@ -122,7 +136,7 @@ final class LoadDriver {
 		LatencyHistogram all = new LatencyHistogram();
 		histograms.forEach(all::add);
 		return new Result(all.total(), errors.get(), measured / 1e9, all.percentile(0.50) / 1000,
-				all.percentile(0.99) / 1000, firstError.get());
+				all.percentile(0.99) / 1000, firstError.get(), cpu.nanos(), attempted.sum());
 	}
 
 }

@@ -33,7 +33,7 @@ final class MachineFacts {
 		facts.put("memory", memory());
 		facts.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
 		facts.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-		facts.put("Redis", "redis-server " + infoField(redis.command("INFO", "server"), "redis_version") + ", "
+		facts.put("Redis", "redis-server " + RedisCounters.field(redis.command("INFO", "server"), "redis_version") + ", "
 				+ run("redis-benchmark", "--version"));
 		facts.put("libraries", "Spring Boot " + SpringBootVersion.getVersion() + ", Spring Data Redis "
 				+ version(StringRedisTemplate.class) + ", Lettuce " + version(RedisClient.class) + ", commons-pool2 "
@@ -77,14 +77,6 @@ final class MachineFacts {
 		// No manifest version: the jar's name carries it.
 		String jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().getPath()).getFileName().toString();
 		return jar.replaceFirst("^[a-z0-9-]+?-(?=\\d)", "").replaceFirst("\\.jar$", "");
-	}
-
-	private static String infoField(String info, String field) {
-		return info.lines()
-			.filter((line) -> line.startsWith(field + ":"))
-			.map((line) -> line.substring(field.length() + 1).trim())
-			.findFirst()
-			.orElse("unknown");
 	}
 
 	private static String firstValue(Path file, String field) {

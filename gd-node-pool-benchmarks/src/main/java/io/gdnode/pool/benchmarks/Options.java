@@ -15,20 +15,24 @@ import java.util.Set;
  * @param sections which of {@code footprint}, {@code throughput} and {@code jmh} to run
  * @param output where the report goes
  * @param componentCounts the numbers of application components of the footprint benchmark
- * @param threadCounts the caller-thread counts of the throughput benchmark
+ * @param threadCounts the caller-thread counts of the throughput benchmark's blocking workloads
+ * @param reactiveInFlight the operations in flight of the reactive workload
+ * @param asyncInFlight the operations in flight of the async workload
  * @param footprintOperations operations of the footprint benchmark's load: the same work in every mode
  * @param rounds how often per repetition the throughput clients take turns at each point
- * @param getSetRounds the same for GET/SET, whose ratios carry targets and so get more samples
+ * @param getSetRounds the same for the workloads whose ratios carry targets (plain, reactive and
+ * async GET/SET), which so get more samples
  * @param warmup warm-up of a client's turn
  * @param measure measured time of a client's turn
  * @param redisBenchmarkRequests requests per redis-benchmark test without pipelining
  * @param jmhIterations warm-up and measured JMH iterations (each as many)
  * @param jmhIterationTime how long each JMH iteration lasts
+ * @param arguments the command line's arguments, for the report
  */
 record Options(boolean quick, int repetitions, Set<String> sections, Path output, List<Integer> componentCounts,
-		List<Integer> threadCounts, long footprintOperations, int rounds, int getSetRounds, Duration warmup,
+		List<Integer> threadCounts, List<Integer> reactiveInFlight, List<Integer> asyncInFlight, long footprintOperations, int rounds, int getSetRounds, Duration warmup,
 		Duration measure,
-		int redisBenchmarkRequests, int jmhIterations, Duration jmhIterationTime) {
+		int redisBenchmarkRequests, int jmhIterations, Duration jmhIterationTime, List<String> arguments) {
 
 	static final String USAGE = """
 			Usage: run.sh [--quick] [--repetitions N] [--only footprint,throughput,jmh] [--output FILE]
@@ -56,14 +60,17 @@ record Options(boolean quick, int repetitions, Set<String> sections, Path output
 			output = Path.of(quick ? "gd-node-pool-benchmarks/target/benchmarks.md" : "docs/benchmarks.md");
 		}
 		List<Integer> threads = List.of(1, 4, 16, 64);
+		List<Integer> reactive = List.of(1, 16, 64, 256);
+		List<Integer> async = List.of(64);
 		if (quick) {
+			// Three short rounds: enough for a paired median, in a few minutes for the throughput section.
 			return new Options(true, (repetitions != null) ? repetitions : 1, sections, output, List.of(1, 10, 50),
-					threads, 10_000, 1, 1, Duration.ofMillis(200), Duration.ofMillis(500), 10_000, 2,
-					Duration.ofMillis(500));
+					threads, reactive, async, 10_000, 3, 3, Duration.ofMillis(200), Duration.ofMillis(400), 10_000, 2,
+					Duration.ofMillis(500), List.of(arguments));
 		}
 		return new Options(false, (repetitions != null) ? repetitions : 3, sections, output, List.of(1, 10, 50),
-				threads, 40_000, 3, 8, Duration.ofMillis(200), Duration.ofMillis(600), 50_000, 3,
-				Duration.ofSeconds(1));
+				threads, reactive, async, 40_000, 3, 8, Duration.ofMillis(200), Duration.ofMillis(600), 50_000, 3,
+				Duration.ofSeconds(1), List.of(arguments));
 	}
 
 	private static String value(String[] arguments, int index) {
@@ -77,7 +84,22 @@ record Options(boolean quick, int repetitions, Set<String> sections, Path output
 	 * Return how often per repetition the clients take turns at a point of the given workload.
 	 */
 	int rounds(Workload workload) {
-		return (workload == Workload.GET_SET) ? this.getSetRounds : this.rounds;
+		return carriesTargets(workload) ? this.getSetRounds : this.rounds;
+	}
+
+	static boolean carriesTargets(Workload workload) {
+		return workload != Workload.MULTI_EXEC && workload != Workload.BLPOP;
+	}
+
+	/**
+	 * Return the points of a workload: caller threads, or operations in flight.
+	 */
+	List<Integer> points(Workload workload) {
+		return switch (workload) {
+			case REACTIVE_GET_SET -> this.reactiveInFlight;
+			case ASYNC_GET_SET -> this.asyncInFlight;
+			default -> this.threadCounts;
+		};
 	}
 
 	boolean runs(String section) {

@@ -47,6 +47,11 @@ final class Targets {
 		if (this.options.runs("throughput")) {
 			rows.add(getSetAgainst(ClientKind.BOOT_TEMPLATE, 0.95));
 			rows.add(getSetAgainst(ClientKind.LETTUCE, 0.90));
+			rows.add(reactiveAgainstBoot());
+			rows.add(getSetFasterThanBoot());
+			rows.add(asyncAgainstLettuce());
+			rows.add(redisCpuAgainstBoot());
+			rows.add(transactionsAgainstBoot());
 		}
 		if (this.options.runs("jmh")) {
 			rows.add(registryOverhead());
@@ -168,6 +173,100 @@ final class Targets {
 				"GET/SET through the master template at least %.2f× of %s at every thread count", threshold,
 				reference.label()), String.join(" / ", ratios) + " at " + join(this.options.threadCounts())
 						+ " threads", met);
+	}
+
+	private Row reactiveAgainstBoot() {
+		List<String> ratios = new ArrayList<>();
+		boolean met = true;
+		double connections = 0;
+		double errors = 0;
+		for (int inFlight : this.options.points(Workload.REACTIVE_GET_SET)) {
+			Summary ratio = ratio(ClientKind.STARTER_REACTIVE, ClientKind.BOOT_REACTIVE, Workload.REACTIVE_GET_SET,
+					inFlight, "opsPerSecond");
+			met &= !ratio.isEmpty() && ratio.median() >= 1.0;
+			ratios.add(Cells.ratio(ratio));
+			Summary held = throughput(ClientKind.STARTER_REACTIVE, Workload.REACTIVE_GET_SET, inFlight, "connections");
+			Summary failed = throughput(ClientKind.STARTER_REACTIVE, Workload.REACTIVE_GET_SET, inFlight, "errors");
+			met &= !held.isEmpty() && !failed.isEmpty();
+			connections = held.isEmpty() ? connections : Math.max(connections, held.max());
+			errors += failed.isEmpty() ? 0 : failed.max();
+		}
+		met &= connections <= 2 && errors == 0;
+		return new Row("Reactive template at least 1.0× of Spring Boot default at every number in flight, with at most "
+				+ "2 connections under that load and zero errors",
+				String.join(" / ", ratios) + " at " + join(this.options.points(Workload.REACTIVE_GET_SET))
+						+ " in flight; at most " + String.format(Locale.ROOT, "%.0f", connections)
+						+ " connection(s) seen; errors in any turn: " + String.format(Locale.ROOT, "%.0f", errors),
+				met);
+	}
+
+	private Row getSetFasterThanBoot() {
+		List<String> ratios = new ArrayList<>();
+		boolean met = true;
+		for (int threads : this.options.threadCounts()) {
+			Summary ratio = ratio(ClientKind.STARTER_MASTER, ClientKind.BOOT_TEMPLATE, Workload.GET_SET, threads,
+					"opsPerSecond");
+			met &= !ratio.isEmpty() && ratio.median() >= ((threads >= 16) ? 1.3 : 0.97);
+			ratios.add(Cells.ratio(ratio));
+		}
+		int fewest = this.options.threadCounts().get(0);
+		Summary p99 = ratio(ClientKind.STARTER_MASTER, ClientKind.BOOT_TEMPLATE, Workload.GET_SET, fewest, "p99Micros");
+		met &= !p99.isEmpty() && p99.median() <= 1.10;
+		return new Row("GET/SET through the master template at least 1.3× of Spring Boot default at 16 and 64 threads, "
+				+ "0.97× at 1 and 4, p99 at 1 thread within 10% of Boot's",
+				String.join(" / ", ratios) + " at " + join(this.options.threadCounts()) + " threads; p99 at " + fewest
+						+ " thread " + Cells.ratio(p99) + " of Boot's",
+				met);
+	}
+
+	private Row asyncAgainstLettuce() {
+		List<String> measured = new ArrayList<>();
+		boolean met = true;
+		for (int inFlight : this.options.points(Workload.ASYNC_GET_SET)) {
+			Summary ratio = ratio(ClientKind.STARTER_ASYNC, ClientKind.LETTUCE, Workload.ASYNC_GET_SET, inFlight,
+					"opsPerSecond");
+			met &= !ratio.isEmpty() && ratio.median() >= 2.5;
+			measured.add(Cells.ratio(ratio) + " at " + inFlight + " in flight, "
+					+ Cells.count(throughput(ClientKind.STARTER_ASYNC, Workload.ASYNC_GET_SET, inFlight, "connections"))
+					+ " vs "
+					+ Cells.count(throughput(ClientKind.LETTUCE, Workload.ASYNC_GET_SET, inFlight, "connections"))
+					+ " connection(s)");
+		}
+		return new Row("Async pool, operations in flight from one thread, at least 2.5× of Lettuce's async API on one "
+				+ "connection", String.join("; ", measured), met);
+	}
+
+	private Row redisCpuAgainstBoot() {
+		int most = this.options.threadCounts().get(this.options.threadCounts().size() - 1);
+		Summary ratio = ratio(ClientKind.STARTER_MASTER, ClientKind.BOOT_TEMPLATE, Workload.GET_SET, most,
+				"redisCpuMicrosPerCommand");
+		return new Row("Redis CPU per command at " + most + " threads (GET/SET) at most 0.5× of Spring Boot default's",
+				Cells.ratio(ratio) + " (" + Cells.decimal2(throughput(ClientKind.STARTER_MASTER, Workload.GET_SET, most,
+						"redisCpuMicrosPerCommand")) + " vs " + Cells.decimal2(throughput(ClientKind.BOOT_TEMPLATE,
+								Workload.GET_SET, most, "redisCpuMicrosPerCommand")) + " µs)",
+				ratio.isEmpty() ? null : ratio.median() <= 0.5);
+	}
+
+	private Row transactionsAgainstBoot() {
+		List<String> ratios = new ArrayList<>();
+		boolean met = true;
+		for (int threads : this.options.threadCounts()) {
+			Summary ratio = ratio(ClientKind.STARTER_MASTER, ClientKind.BOOT_TEMPLATE, Workload.MULTI_EXEC, threads,
+					"opsPerSecond");
+			met &= !ratio.isEmpty() && ratio.median() >= 2.0;
+			ratios.add(Cells.ratio(ratio));
+		}
+		return new Row("Transactions (MULTI/EXEC) at least 2× of Spring Boot's pooled factory at every thread count",
+				String.join(" / ", ratios) + " at " + join(this.options.threadCounts()) + " threads", met);
+	}
+
+	private Summary ratio(ClientKind numerator, ClientKind denominator, Workload workload, int point, String metric) {
+		return this.measurements.ratio(new Object[] { "throughput", numerator, workload, point, metric },
+				new Object[] { "throughput", denominator, workload, point, metric });
+	}
+
+	private Summary throughput(ClientKind kind, Workload workload, int point, String metric) {
+		return this.measurements.summary("throughput", kind, workload, point, metric);
 	}
 
 	private Row registryOverhead() {

@@ -7,10 +7,16 @@ import java.time.Duration;
  * A measured JVM of the throughput benchmark: one client, warmed up on every workload it
  * supports, then measuring one point at a time when the runner says {@code RUN <workload>
  * <threads>}, so that the runner can interleave the clients point by point.
+ * The result line carries operations per second, p50 and p99 latency in microseconds, errors,
+ * this JVM's CPU time per operation in microseconds, and the operations of the whole point, its
+ * warm-up included.
  * <p>
  * Arguments: client kind, Redis URL, warm-up and measured time per point (ISO-8601 durations).
  */
 public final class ThroughputApplication {
+
+	/** Caller threads, or operations in flight, of the warm-up. */
+	private static final int WARMUP_CONCURRENCY = 4;
 
 	private ThroughputApplication() {
 	}
@@ -23,23 +29,29 @@ public final class ThroughputApplication {
 		try (ThroughputClient client = kind.open(args[1])) {
 			// The first points would otherwise pay for class loading and the first JIT compilations.
 			for (Workload workload : kind.workloads()) {
-				LoadDriver.run(4, Duration.ZERO, warmup.multipliedBy(8),
-						(thread, sequence) -> workload.run(client, thread, sequence));
+				run(client, workload, WARMUP_CONCURRENCY, Duration.ZERO, warmup.multipliedBy(8));
 			}
 			ChildJvm.say("READY");
 			BufferedReader commands = ChildJvm.commands();
 			for (String command; (command = commands.readLine()) != null && command.startsWith("RUN ");) {
 				String[] point = command.split(" ");
 				Workload workload = Workload.valueOf(point[1]);
-				LoadDriver.Result result = LoadDriver.run(Integer.parseInt(point[2]), warmup, measure,
-						(thread, sequence) -> workload.run(client, thread, sequence));
+				LoadDriver.Result result = run(client, workload, Integer.parseInt(point[2]), warmup, measure);
 				if (result.firstError() != null) {
 					System.err.println(command + ": first error " + result.firstError());
 				}
 				ChildJvm.say("RESULT " + result.opsPerSecond() + " " + result.p50Micros() + " " + result.p99Micros() + " "
-						+ result.errors());
+						+ result.errors() + " " + result.cpuMicrosPerOp() + " " + result.allOperations());
 			}
 		}
+	}
+
+	private static LoadDriver.Result run(ThroughputClient client, Workload workload, int concurrency, Duration warmup,
+			Duration measure) throws InterruptedException {
+		if (workload.inFlight()) {
+			return workload.run(client, concurrency, warmup, measure);
+		}
+		return LoadDriver.run(concurrency, warmup, measure, (thread, sequence) -> workload.run(client, thread, sequence));
 	}
 
 }

@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import io.gdnode.pool.localredis.LocalRedisServer;
 
 /**
- * Section 3: throughput and latency of every {@link ClientKind}, each in a fresh JVM per
- * repetition, the clients taking turns point by point, and {@code redis-benchmark} at the same
- * concurrency between them as the ceiling.
+ * Section 3: throughput, latency and cost of every {@link ClientKind}, each in a fresh JVM with a
+ * fresh Redis of its own per repetition (so that the server's counters are the client's alone),
+ * the clients taking turns point by point, and {@code redis-benchmark} at the same concurrency
+ * between them as the ceiling.
  */
 final class ThroughputBenchmark {
 
@@ -43,15 +44,17 @@ final class ThroughputBenchmark {
 	void run() throws InterruptedException {
 		for (int repetition = 1; repetition <= this.options.repetitions(); repetition++) {
 			Map<ClientKind, ChildJvm> clients = new EnumMap<>(ClientKind.class);
+			Map<ClientKind, LocalRedisServer> servers = new EnumMap<>(ClientKind.class);
 			try {
 				for (ClientKind kind : Options.rotated(List.of(ClientKind.values()), repetition)) {
-					start(kind, repetition).ifPresent((child) -> clients.put(kind, child));
+					servers.put(kind, LocalRedisServer.start());
+					start(kind, servers.get(kind), repetition).ifPresent((child) -> clients.put(kind, child));
 				}
 				int point = 0;
 				for (Workload workload : Workload.values()) {
-					for (int threads : this.options.threadCounts()) {
-						BenchmarkRunner.progress("throughput " + workload.label() + " x" + threads + " repetition "
-								+ repetition);
+					for (int threads : this.options.points(workload)) {
+						BenchmarkRunner.progress("throughput " + workload.label() + " " + workload.point(threads)
+								+ " repetition " + repetition);
 						List<ClientKind> kinds = List.of(ClientKind.values())
 							.stream()
 							.filter((kind) -> kind.workloads().contains(workload))
@@ -61,7 +64,7 @@ final class ThroughputBenchmark {
 						for (int round = 0; round < rounds; round++) {
 							int sample = (repetition - 1) * rounds + round + 1;
 							for (ClientKind kind : Options.rotated(kinds, sample + point++)) {
-								measure(clients, kind, workload, threads, sample);
+								measure(clients, servers.get(kind), kind, workload, threads, sample);
 							}
 						}
 						if (workload == Workload.GET_SET) {
@@ -75,6 +78,7 @@ final class ThroughputBenchmark {
 				for (ChildJvm child : clients.values()) {
 					child.close();
 				}
+				servers.values().forEach(LocalRedisServer::close);
 			}
 		}
 	}
@@ -82,10 +86,12 @@ final class ThroughputBenchmark {
 	/**
 	 * Start a client's JVM and wait until it has warmed up; empty if it failed to.
 	 */
-	private Optional<ChildJvm> start(ClientKind kind, int repetition) throws InterruptedException {
+	private Optional<ChildJvm> start(ClientKind kind, LocalRedisServer server, int repetition)
+			throws InterruptedException {
 		Path log = this.logs.resolve("throughput-" + kind + "-" + repetition + ".log");
 		ChildJvm child = ChildJvm.start(log, JVM_ARGUMENTS, ThroughputApplication.class, List.of(kind.name(),
-				this.redis.url(), this.options.warmup().toString(), this.options.measure().toString()));
+				server.url(), this.options.warmup().toString(), this.options.measure().toString()),
+				kind.environment());
 		try {
 			child.await("READY", Duration.ofMinutes(3));
 			return Optional.of(child);
@@ -97,21 +103,38 @@ final class ThroughputBenchmark {
 		}
 	}
 
-	private void measure(Map<ClientKind, ChildJvm> clients, ClientKind kind, Workload workload, int threads,
-			int sample) throws InterruptedException {
+	/**
+	 * Let a client run one turn, and record what it measured (rate, latency, errors, its CPU per
+	 * operation) and what its Redis saw: the connections it held halfway through the measured time,
+	 * and the server's CPU per command and per operation, commands per operation and commands per
+	 * read over the turn (the warm-up included: all are averages, which the warm-up does not change).
+	 */
+	private void measure(Map<ClientKind, ChildJvm> clients, LocalRedisServer server, ClientKind kind,
+			Workload workload, int threads, int sample) throws InterruptedException {
 		ChildJvm child = clients.get(kind);
 		if (child == null) {
 			return;
 		}
 		try {
+			RedisCounters before = RedisCounters.read(server);
 			child.send("RUN " + workload.name() + " " + threads);
+			Thread.sleep(this.options.warmup().plus(this.options.measure().dividedBy(2)).toMillis());
+			int connections = server.clientList().size();
 			String[] result = child.await("RESULT", this.options.warmup().plus(this.options.measure()).plusMinutes(1))
 				.split(" ");
+			RedisCounters after = RedisCounters.read(server);
 			Object[] at = { "throughput", kind, workload, threads };
 			put(sample, result[0], at, "opsPerSecond");
 			put(sample, result[1], at, "p50Micros");
 			put(sample, result[2], at, "p99Micros");
 			put(sample, result[3], at, "errors");
+			putIfMeasured(sample, Double.parseDouble(result[4]), at, "clientCpuMicrosPerOp");
+			putIfMeasured(sample, connections, at, "connections");
+			putIfMeasured(sample, after.cpuMicrosPerCommandSince(before), at, "redisCpuMicrosPerCommand");
+			putIfMeasured(sample, after.commandsPerReadSince(before), at, "commandsPerRead");
+			long operations = Long.parseLong(result[5]);
+			putIfMeasured(sample, after.cpuMicrosPerOperationSince(before, operations), at, "redisCpuMicrosPerOp");
+			putIfMeasured(sample, after.commandsPerOperationSince(before, operations), at, "commandsPerOp");
 		}
 		catch (RuntimeException ex) {
 			BenchmarkRunner.progress("  " + kind + " failed: " + ex.getMessage());
@@ -121,6 +144,15 @@ final class ThroughputBenchmark {
 
 	private void put(int sample, String value, Object[] at, String metric) {
 		this.measurements.put(sample, Double.parseDouble(value), Measurements.under(at, metric));
+	}
+
+	/**
+	 * Record a value unless it says that it could not be measured (negative, or not a number).
+	 */
+	private void putIfMeasured(int sample, double value, Object[] at, String metric) {
+		if (value >= 0) {
+			this.measurements.put(sample, value, Measurements.under(at, metric));
+		}
 	}
 
 	/**
