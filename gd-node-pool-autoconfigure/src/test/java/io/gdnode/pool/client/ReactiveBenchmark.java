@@ -1,5 +1,6 @@
 package io.gdnode.pool.client;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * {@link LettuceConnectionFactory}, each against a redis-server of its own. The subjects take
  * turns in interleaved rounds, the order alternating; each starter cell is divided by Boot's cell
  * of the same round and N, and the medians (and ranges) of those paired ratios are printed, with
- * the connections each holds and the machine's load average. Run from the repository root:
+ * this process's CPU time per operation (steadier than throughput on a shared machine), the
+ * connections each holds and the machine's load average. Run from the repository root:
  * <pre>
  * ./mvnw -o -q -pl gd-node-pool-autoconfigure -am test-compile dependency:build-classpath \
  *   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
@@ -76,17 +78,23 @@ public final class ReactiveBenchmark {
 			measure(subject.template(), 64, 1);
 		}
 		Map<String, List<Double>> throughput = new LinkedHashMap<>();
+		Map<String, List<Double>> cpuPerOperation = new LinkedHashMap<>();
 		for (int n : inFlight) {
 			for (int round = 0; round < rounds; round++) {
 				for (int i = 0; i < subjects.size(); i++) {
 					Subject subject = subjects.get((round % 2 == 0) ? i : subjects.size() - 1 - i);
+					long cpuBefore = processCpuNanos();
 					double opsPerSecond = measure(subject.template(), n, seconds);
+					// One subject runs at a time: the process's CPU time in the cell is its own.
+					double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / (opsPerSecond * seconds);
 					throughput.computeIfAbsent(subject.name() + "@" + n, (key) -> new ArrayList<>()).add(opsPerSecond);
+					cpuPerOperation.computeIfAbsent(subject.name() + "@" + n, (key) -> new ArrayList<>()).add(cpuMicros);
 				}
 			}
 		}
 		Subject boot = subjects.get(0);
-		System.out.printf("%-28s %8s %12s %22s%n", "subject", "in flight", "ops/s", "ratio to Boot (range)");
+		System.out.printf("%-28s %8s %12s %22s %14s%n", "subject", "in flight", "ops/s", "ratio to Boot (range)",
+				"client CPU/op");
 		for (int n : inFlight) {
 			List<Double> base = throughput.get(boot.name() + "@" + n);
 			for (Subject subject : subjects) {
@@ -95,9 +103,10 @@ public final class ReactiveBenchmark {
 				for (int round = 0; round < own.size(); round++) {
 					ratios.add(own.get(round) / base.get(round));
 				}
-				System.out.printf(Locale.ROOT, "%-28s %8d %12.0f %8.2fx (%.2f-%.2f)%n", subject.name(), n, median(own),
-						median(ratios), ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-						ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+				System.out.printf(Locale.ROOT, "%-28s %8d %12.0f %8.2fx (%.2f-%.2f) %11.1f us%n", subject.name(), n,
+						median(own), median(ratios), ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+						ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+						median(cpuPerOperation.get(subject.name() + "@" + n)));
 			}
 		}
 		System.out.println();
@@ -122,6 +131,11 @@ public final class ReactiveBenchmark {
 		String key = "key:" + random.nextInt(KEYS);
 		return random.nextBoolean() ? template.opsForValue().set(key, VALUE)
 				: template.opsForValue().get(key).defaultIfEmpty("");
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	private static double median(List<Double> values) {

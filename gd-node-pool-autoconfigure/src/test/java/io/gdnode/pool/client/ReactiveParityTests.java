@@ -164,6 +164,31 @@ class ReactiveParityTests {
 	}
 
 	@Test
+	void reactiveCommandInFlightKeepsThePoolOpen() {
+		this.contextRunner.run((context) -> {
+			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
+			ReactiveStringRedisTemplate template = template(context);
+			BlockingPool pool = openPool(registry, template);
+			// Redis holds back writes until unpaused: the SET stays unanswered, in flight.
+			redis.command("CLIENT", "PAUSE", "30000", "WRITE");
+			CompletableFuture<Boolean> set;
+			try {
+				set = template.opsForValue().set("paused", "v").toFuture();
+				await().atMost(TIMEOUT).until(() -> registry.getPoolStats("master").leases() == 1);
+				assertThat(pool.closeIfUnused()).isFalse();
+			}
+			finally {
+				redis.command("CLIENT", "UNPAUSE");
+			}
+			assertThat(set).succeedsWithin(TIMEOUT).isEqualTo(true);
+			await().atMost(TIMEOUT).until(() -> registry.getPoolStats("master").leases() == 0);
+			assertThat(pool.closeIfUnused()).isTrue();
+			// The next command opens the pool again.
+			assertThat(template.opsForValue().get("paused").block(TIMEOUT)).isEqualTo("v");
+		});
+	}
+
+	@Test
 	void sessionChangeOnTheSharedConnectionIsRefused() {
 		this.contextRunner.run((context) -> {
 			ReactiveStringRedisTemplate template = template(context);
