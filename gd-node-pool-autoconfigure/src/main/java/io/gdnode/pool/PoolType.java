@@ -13,7 +13,10 @@ public enum PoolType {
 	 */
 	SYNC,
 
-	/** Reactive commands: a bounded pool of dedicated connections, one per reactive operation. */
+	/**
+	 * Reactive commands of a Cluster role: a bounded pool of dedicated connections, one per reactive
+	 * operation. Other roles serve reactive commands from their sync pool.
+	 */
 	REACTIVE,
 
 	/** Non-blocking commands: a bounded pool that keeps a minimum of connections open once created. */

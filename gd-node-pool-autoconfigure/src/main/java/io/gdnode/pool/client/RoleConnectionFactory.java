@@ -1,5 +1,6 @@
 package io.gdnode.pool.client;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -39,10 +40,14 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvid
 
 /**
  * A {@link LettuceConnectionFactory} for one role whose connections all come from pools of the
- * {@link SharedPoolRegistry}: plain commands run on the pool's shared, multiplexed connection,
- * while transactions, blocking commands and every reactive operation borrow a dedicated pooled
- * connection. The factory itself opens nothing, so it stays valid while the registry closes idle
- * pools and opens them again.
+ * {@link SharedPoolRegistry}: plain commands, blocking and reactive, run on the pool's shared,
+ * multiplexed connection, while what cannot share a connection (blocking commands, WATCH,
+ * pipelines) borrows a dedicated pooled connection. The factory itself opens nothing, so it stays
+ * valid while the registry closes idle pools and opens them again.
+ * <p>
+ * Reactive connections come from the same pool as blocking ones, seen through Spring Data Redis's
+ * reactive codec, so the role has one bound. A Cluster role still serves reactive connections
+ * from a pool of their own, {@code <role>-reactive}, one dedicated connection per operation.
  */
 public class RoleConnectionFactory extends LettuceConnectionFactory {
 
@@ -50,7 +55,8 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 	private final BlockingPool syncPool;
 
-	private final BlockingPool reactivePool;
+	/** The pool of reactive connections of a Cluster role; {@code null} otherwise (the sync pool serves them). */
+	private final BlockingPool clusterReactivePool;
 
 	private final AtomicBoolean detached = new AtomicBoolean();
 
@@ -81,12 +87,14 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 			.clientResources(registry.getClientResources())
 			.commandTimeout(definition.uri().getTimeout())
 			.build());
-		// Connection sharing is done by the registry's pool, with a lease per use; reactive
-		// operations then borrow a pooled connection each instead of sharing an unleased one.
-		setShareNativeConnection(false);
 		this.registry = registry;
 		this.syncPool = registry.attach(definition);
-		this.reactivePool = registry.attach(definition.withType(PoolType.REACTIVE));
+		this.clusterReactivePool = (definition.topology().kind() == PoolTopology.Kind.CLUSTER)
+				? registry.attach(definition.withType(PoolType.REACTIVE)) : null;
+		// The pool shares its connection, with a lease per use: Spring Data Redis must not open a
+		// shared connection of its own (see getSharedConnection()), but reactive connections get the
+		// pool's shared one. A Cluster role's reactive connections borrow one each instead.
+		setShareNativeConnection(this.clusterReactivePool == null);
 		this.exceptionTranslator = new PoolExceptionTranslator(this.syncPool, settingNames);
 	}
 
@@ -127,17 +135,57 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	}
 
 	/**
-	 * Return what the application may see and do with the pool behind reactive connections.
-	 * @return the view of the role's reactive pool, for example {@code master-reactive}
+	 * Return what the application may see and do with the pool behind reactive connections: the
+	 * role's pool, or for a Cluster role its reactive pool.
+	 * @return the view of the pool, for example {@code master}, or {@code master-reactive} for a Cluster role
 	 */
 	public PoolView getReactivePool() {
-		return this.reactivePool;
+		return (this.clusterReactivePool != null) ? this.clusterReactivePool : this.syncPool;
 	}
 
 	@Override
 	protected LettuceConnectionProvider doCreateConnectionProvider(AbstractRedisClient client, RedisCodec<?, ?> codec) {
-		return new RegistryConnectionProvider((codec instanceof ByteArrayCodec) ? this.syncPool : this.reactivePool,
-				this.registry.getClientResources().eventExecutorGroup(), this.exceptionTranslator);
+		if (codec instanceof ByteArrayCodec) {
+			return RegistryConnectionProvider.of(this.syncPool, this.exceptionTranslator);
+		}
+		return (this.clusterReactivePool != null)
+				? RegistryConnectionProvider.of(this.clusterReactivePool, this.exceptionTranslator)
+				: RegistryConnectionProvider.reactive(this.syncPool, codec, this.exceptionTranslator);
+	}
+
+	/**
+	 * Return nothing: blocking connections use the pool's shared connection under a lease, and
+	 * Spring Data Redis must not open one of its own through the provider (which would borrow a
+	 * dedicated connection for good).
+	 */
+	@Override
+	protected StatefulRedisConnection<byte[], byte[]> getSharedConnection() {
+		return null;
+	}
+
+	/**
+	 * Return nothing, as {@link #getSharedConnection()}.
+	 */
+	@Override
+	protected StatefulRedisClusterConnection<byte[], byte[]> getSharedClusterConnection() {
+		return null;
+	}
+
+	/**
+	 * Return the pool's shared connection seen through the reactive codec: each command runs under
+	 * a lease on the pool until it completes, so a pool is never closed under a reactive command.
+	 */
+	@Override
+	protected StatefulConnection<ByteBuffer, ByteBuffer> getSharedReactiveConnection() {
+		return (this.clusterReactivePool != null) ? null : this.syncPool.sharedReactiveConnection();
+	}
+
+	/**
+	 * Validate nothing: the pools check their connections themselves (a broken shared connection is
+	 * replaced at its next use), and Spring Data Redis's check would open connections of its own.
+	 */
+	@Override
+	public void validateConnection() {
 	}
 
 	@Override
@@ -206,7 +254,9 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		super.destroy();
 		if (this.detached.compareAndSet(false, true)) {
 			this.registry.detach(this.syncPool);
-			this.registry.detach(this.reactivePool);
+			if (this.clusterReactivePool != null) {
+				this.registry.detach(this.clusterReactivePool);
+			}
 		}
 	}
 

@@ -154,6 +154,15 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 	}
 
 	/**
+	 * Return the shared connection if it is open and sound, without opening or replacing it:
+	 * {@code null} when that would need a connect.
+	 */
+	StatefulConnection<?, ?> readySharedConnection() {
+		StatefulConnection<?, ?> connection = this.shared;
+		return (connection != null && !this.opener.broken(connection)) ? connection : null;
+	}
+
+	/**
 	 * Return a connection for transactions that holds a lease on this generation until closed.
 	 */
 	@SuppressWarnings({ "rawtypes", "unchecked" })

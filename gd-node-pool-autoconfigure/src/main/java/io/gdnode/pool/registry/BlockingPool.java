@@ -1,6 +1,12 @@
 package io.gdnode.pool.registry;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
@@ -8,20 +14,75 @@ import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.connect.ConnectionOpener;
 import io.gdnode.pool.connect.LettuceOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 
 /**
  * A pool for Spring Data Redis's blocking and reactive connections: one shared, multiplexed
- * connection used under a {@link PoolLease}, dedicated connections lent to one caller at a time
- * from {@link #borrow()} to {@link #giveBack}, and socketless connections for transactions.
+ * connection used under a {@link PoolLease} (or, for reactive commands, a lease per command in
+ * flight), dedicated connections lent to one caller at a time from {@link #borrow()} to
+ * {@link #giveBack}, and socketless connections for transactions.
  */
 public final class BlockingPool extends SharedPool<BlockingGeneration> {
+
+	/** Runs what may wait for a connection (a borrow, a connect) off the caller's thread. */
+	private final ThreadPoolExecutor connectExecutor;
+
+	private final StatefulRedisConnection<ByteBuffer, ByteBuffer> sharedReactiveConnection;
 
 	BlockingPool(PoolKey key, PoolDefinition definition, String name, ClientResources resources,
 			Duration leakThreshold) {
 		super(key, definition, name, resources, leakThreshold);
+		this.connectExecutor = connectExecutor(name, definition);
+		this.sharedReactiveConnection = ReactiveConnection.shared(this, this.connectExecutor);
+	}
+
+	/**
+	 * At most one thread per connection the pool can hold (its size, the shared and the transaction
+	 * connection): more could only wait for the same connections. Threads end after a minute unused.
+	 */
+	private static ThreadPoolExecutor connectExecutor(String name, PoolDefinition definition) {
+		AtomicInteger threads = new AtomicInteger();
+		int most = definition.maxTotal() + 2;
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(most, most, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "gd-node-pool-" + name + "-connect-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	/**
+	 * Return the executor on which a caller that must not block (a Reactor or Netty thread) waits
+	 * for a dedicated connection or a connect. Its threads are neither event-loop nor Reactor threads.
+	 * @return the executor
+	 */
+	public Executor connectExecutor() {
+		return this.connectExecutor;
+	}
+
+	/**
+	 * Return a reactive ({@link ByteBuffer} codec) connection whose commands run on the pool's shared
+	 * connection, each under a lease until it completes. Closing it does nothing: the pool owns the
+	 * shared connection. Not for Cluster pools.
+	 * @return the shared reactive connection
+	 */
+	public StatefulRedisConnection<ByteBuffer, ByteBuffer> sharedReactiveConnection() {
+		return this.sharedReactiveConnection;
+	}
+
+	/**
+	 * Borrow a dedicated connection as a reactive ({@link ByteBuffer} codec) connection: closing it,
+	 * or handing it to {@link #giveBack}, gives the borrowed connection back. Not for Cluster pools.
+	 * @return the connection
+	 * @throws PoolExhaustedException when no connection came back in time
+	 */
+	public StatefulRedisConnection<ByteBuffer, ByteBuffer> borrowReactive() {
+		return ReactiveConnection.lent(this, borrow());
 	}
 
 	/**
@@ -70,10 +131,16 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	}
 
 	/**
-	 * Give back a connection from {@link #borrow()} or {@link #transactionConnection()}.
+	 * Give back a connection from {@link #borrow()}, {@link #borrowReactive()} or
+	 * {@link #transactionConnection()}.
 	 * @param connection the connection
 	 */
 	public void giveBack(StatefulConnection<?, ?> connection) {
+		if (connection instanceof ReactiveConnection reactive) {
+			// Gives back the connection it was lent.
+			reactive.closeAsync();
+			return;
+		}
 		untrack(connection);
 		if (connection instanceof TransactionConnection<?, ?> transactions) {
 			// Gives back what it borrowed and releases its lease on its generation.
@@ -97,7 +164,28 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	 * @return a new pub/sub connection
 	 */
 	public StatefulRedisPubSubConnection<?, ?> connectPubSub() {
-		return this.opener.openPubSub(codec(), this.uri);
+		return connectPubSub(codec());
+	}
+
+	/**
+	 * Open a connection for a subscription with the given codec, as {@link #connectPubSub()} does.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @param codec the codec, for example Spring Data Redis's reactive {@code ByteBuffer} codec
+	 * @return a new pub/sub connection
+	 */
+	public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
+		return this.opener.openPubSub(codec, this.uri);
+	}
+
+	@Override
+	void retire(Duration shutdownTimeout) {
+		try {
+			super.retire(shutdownTimeout);
+		}
+		finally {
+			this.connectExecutor.shutdown();
+		}
 	}
 
 	@Override

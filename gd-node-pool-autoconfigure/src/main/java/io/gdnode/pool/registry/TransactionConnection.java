@@ -14,10 +14,8 @@ import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.push.PushListener;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.protocol.ConnectionFacade;
-import io.lettuce.core.protocol.PushHandler;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 
@@ -228,28 +226,6 @@ final class TransactionConnection<K, V> extends StatefulRedisConnectionImpl<K, V
 				this.release.run();
 			}
 			return CompletableFuture.completedFuture(null);
-		}
-
-	}
-
-	/**
-	 * Push messages arrive on sockets; this connection has none.
-	 */
-	private enum NoPush implements PushHandler {
-
-		INSTANCE;
-
-		@Override
-		public void addListener(PushListener listener) {
-		}
-
-		@Override
-		public void removeListener(PushListener listener) {
-		}
-
-		@Override
-		public Collection<PushListener> getPushListeners() {
-			return List.of();
 		}
 
 	}

@@ -51,9 +51,9 @@ class RedisPoolAutoConfigurationCustomizerTests {
 			.run((context) -> {
 			useEveryRole(context);
 			ClientOptionsCustomizerBeans beans = context.getBean(ClientOptionsCustomizerBeans.class);
-			// Once per pool: blocking and reactive of master, slave and local, and async.
-			assertThat(beans.options.get()).isEqualTo(7);
-			assertThat(beans.configurations.get()).isEqualTo(7);
+			// Once per pool: master, slave and local (each serving blocking and reactive use), and async.
+			assertThat(beans.options.get()).isEqualTo(4);
+			assertThat(beans.configurations.get()).isEqualTo(4);
 			assertThat(beans.starterQueueSeen).isTrue();
 			assertThat(beans.optionsSeenByConfiguration).isTrue();
 			List<String> protocols = redis.clientList()

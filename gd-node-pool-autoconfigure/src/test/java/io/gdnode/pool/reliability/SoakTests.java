@@ -59,7 +59,7 @@ class SoakTests {
 
 	/**
 	 * The most connections the application may have open: the master pool, its shared and its
-	 * transaction connection, master-reactive unused, the async pool.
+	 * transaction connection (reactive operations share the master pool), the async pool.
 	 */
 	private static final int MOST_CONNECTIONS = SYNC_POOL_SIZE + 2 + ASYNC_POOL_SIZE;
 
