@@ -34,6 +34,13 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 	}
 
 	/**
+	 * Return whether the command may block its connection on the server.
+	 */
+	static boolean blocks(RedisCommand<?, ?, ?> command) {
+		return blockMillis(command.getType().toString().toUpperCase(Locale.ROOT), command) >= 0;
+	}
+
+	/**
 	 * Return how long the command may block on the server, or -1 for a command that does not block
 	 * (or whose block time cannot be read).
 	 */
