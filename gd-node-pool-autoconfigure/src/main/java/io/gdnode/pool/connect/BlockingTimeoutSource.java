@@ -37,7 +37,12 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 	 * Return whether the command may block its connection on the server.
 	 */
 	static boolean blocks(RedisCommand<?, ?, ?> command) {
-		return blockMillis(command.getType().toString().toUpperCase(Locale.ROOT), command) >= 0;
+		return switch (command.getType().toString().toUpperCase(Locale.ROOT)) {
+			case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP", "WAIT",
+					"WAITAOF" -> true;
+			case "XREAD", "XREADGROUP" -> argumentAfter(command, "BLOCK") != null;
+			default -> false;
+		};
 	}
 
 	/**
