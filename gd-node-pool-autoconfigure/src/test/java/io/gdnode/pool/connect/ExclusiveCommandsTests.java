@@ -28,7 +28,7 @@ class ExclusiveCommandsTests {
 		assertThat(ExclusiveCommands.needsExclusive(CommandType.SELECT, new CommandArgs<>(StringCodec.UTF8).add(1)))
 			.isTrue();
 		assertThat(ExclusiveCommands.needsExclusive(CommandType.CLIENT, args("SETNAME").add("n"))).isTrue();
-		assertThat(ExclusiveCommands.needsExclusive(CommandType.RESET, null)).isTrue();
+		assertThat(ExclusiveCommands.needsExclusive(CommandType.AUTH, args("secret"))).isTrue();
 	}
 
 	@Test
