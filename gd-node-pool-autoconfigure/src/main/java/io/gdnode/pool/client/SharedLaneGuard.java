@@ -55,9 +55,9 @@ final class SharedLaneGuard implements InvocationHandler {
 	 */
 	@SuppressWarnings("unchecked")
 	static <T> T guard(T commands, String pool) {
-		Class<?>[] interfaces = ClassUtils.getAllInterfacesForClass(commands.getClass(), commands.getClass().getClassLoader());
-		return (T) Proxy.newProxyInstance(commands.getClass().getClassLoader(), interfaces,
-				new SharedLaneGuard(commands, pool));
+		ClassLoader loader = commands.getClass().getClassLoader();
+		Class<?>[] interfaces = ClassUtils.getAllInterfacesForClass(commands.getClass(), loader);
+		return (T) Proxy.newProxyInstance(loader, interfaces, new SharedLaneGuard(commands, pool));
 	}
 
 	@Override

@@ -32,9 +32,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * Measures the async pool: one thread keeps 64 GET/SET (50/50, 1,000 keys, 16-byte values) in
  * flight through {@code asyncRedisPool.execute(...)}, against Lettuce's plain async API on one
  * connection (default client resources, no coalescing), on a redis-server of its own. Variants
- * of the pool's {@code min}/{@code max} (each in a context of its own with {@code redis.shared=0}, as
- * the registry would otherwise merge pools that differ only in size) are open at once and take turns in interleaved rounds, the
- * order rotating each round; each throughput is divided by plain Lettuce's of the same round, and
+ * of the pool's {@code min}/{@code max} (each in a context of its own with {@code redis.shared=0},
+ * as the registry would otherwise merge pools that differ only in size) are open at once and take
+ * turns in interleaved rounds, the order rotating each round; each throughput is divided by plain Lettuce's of the same round, and
  * the medians (and ranges) of those paired ratios are printed with the connections each held
  * (from {@code CLIENT LIST}) and CPU time per command of this process and of Redis. The load
  * average is printed before and after: the machine may be shared.
