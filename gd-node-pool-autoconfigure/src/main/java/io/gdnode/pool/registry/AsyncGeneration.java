@@ -293,8 +293,16 @@ final class AsyncGeneration extends PoolGeneration {
 		this.opening++;
 		CompletableFuture<Lane> opened = this.opener.openAsync(StringCodec.UTF8, this.uri).handle((connection, ex) -> {
 			Lane lane = (connection != null) ? opened(connection, lent) : null;
+			Lane draining = null;
 			synchronized (this) {
 				this.opening--;
+				// An exclusive user that queued before any lane was open has none draining for it yet.
+				if (lane != null && !this.exclusiveWaiters.isEmpty()) {
+					draining = drainOne();
+				}
+			}
+			if (draining != null && draining.calls.get() == 0) {
+				drained(draining);
 			}
 			if (ex != null) {
 				throw (ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);

@@ -156,6 +156,48 @@ class AsyncRedisPoolTests {
 	}
 
 	@Test
+	void exclusiveCallOfAFullPoolGetsALaneOnceItsSharedCallsAreDone() {
+		this.contextRunner.withPropertyValues("redis.client.name=async-drain", "redis.async.pool.min=1",
+				"redis.async.pool.max=1", "redis.timeout.wait=5s")
+			.run((context) -> {
+				AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
+				servers.command("DEL", "drain:counter");
+				assertThat(pool.execute((commands) -> commands.ping()).get(5, TimeUnit.SECONDS)).isEqualTo("PONG");
+				CompletableFuture<String> holding = new CompletableFuture<>();
+				CompletableFuture<String> shared = pool
+					.execute((commands) -> commands.incr("drain:counter").thenCompose((count) -> holding));
+				CompletableFuture<TransactionResult> transaction = pool.executeExclusive((commands) -> {
+					commands.multi();
+					commands.incr("drain:counter");
+					return commands.exec();
+				});
+				// The only lane takes no new shared call while the exclusive one waits for it.
+				CompletableFuture<Long> later = pool.execute((commands) -> commands.incr("drain:counter"));
+				await().atMost(Duration.ofSeconds(5)).until(() -> pool.getPool().getStats().waiting() == 2);
+				assertThat(transaction).isNotDone();
+				assertThat(later).isNotDone();
+				holding.complete("done");
+				assertThat(transaction.get(5, TimeUnit.SECONDS)).containsExactly(2L);
+				assertThat(later.get(5, TimeUnit.SECONDS)).isEqualTo(3L);
+				assertThat(shared.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+				assertThat(servers.clientsNamed("async-drain-async")).isEqualTo(1);
+				assertThat(pool.getPool().getStats().waiting()).isZero();
+			});
+	}
+
+	@Test
+	void exclusiveCallQueuedWhileTheFirstLaneOpensIsServed() {
+		this.contextRunner.withPropertyValues("redis.async.pool.min=1", "redis.async.pool.max=1", "redis.timeout.wait=2s")
+			.run((context) -> {
+				AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
+				CompletableFuture<String> shared = pool.execute((commands) -> commands.ping());
+				CompletableFuture<String> exclusive = pool.executeExclusive((commands) -> commands.echo("alone"));
+				assertThat(shared.get(10, TimeUnit.SECONDS)).isEqualTo("PONG");
+				assertThat(exclusive.get(10, TimeUnit.SECONDS)).isEqualTo("alone");
+			});
+	}
+
+	@Test
 	void commandThatCannotShareFailsInSharedExecuteNamingExecuteExclusiveAndWritesNothing() {
 		this.contextRunner.run((context) -> {
 			AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
