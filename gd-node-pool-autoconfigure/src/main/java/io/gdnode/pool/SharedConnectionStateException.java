@@ -23,6 +23,16 @@ public class SharedConnectionStateException extends RedisException {
 	}
 
 	/**
+	 * Create the exception for a refused command, saying what to use instead.
+	 * @param command the command name, in upper case
+	 * @param message what was refused and what to use instead
+	 */
+	public SharedConnectionStateException(String command, String message) {
+		super(message);
+		this.command = command;
+	}
+
+	/**
 	 * Return the refused command.
 	 * @return for example {@code SELECT}
 	 */

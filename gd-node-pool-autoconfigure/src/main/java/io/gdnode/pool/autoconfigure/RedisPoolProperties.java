@@ -441,12 +441,12 @@ public class RedisPoolProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Connections the async pool keeps open once created.
+		 * Connections the async pool opens on first use and keeps open, each shared by every call in flight.
 		 */
 		private int min = 5;
 
 		/**
-		 * Most connections in the async pool.
+		 * Most connections of the async pool: shared ones and those lent to executeExclusive.
 		 */
 		private int max = 20;
 

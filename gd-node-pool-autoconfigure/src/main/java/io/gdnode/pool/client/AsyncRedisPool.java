@@ -1,9 +1,11 @@
 package io.gdnode.pool.client;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -11,6 +13,7 @@ import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
 import io.gdnode.pool.PoolLimit;
 import io.gdnode.pool.PoolView;
+import io.gdnode.pool.SharedConnectionStateException;
 import io.gdnode.pool.connect.PoolConnectException;
 import io.gdnode.pool.registry.AsyncPool;
 import io.gdnode.pool.registry.SharedPoolRegistry;
@@ -37,6 +40,9 @@ public class AsyncRedisPool implements DisposableBean {
 
 	private final AtomicBoolean detached = new AtomicBoolean();
 
+	/** The guarded commands of each shared lane, by connection. */
+	private final Map<StatefulConnection<String, String>, Object> guards = new ConcurrentHashMap<>();
+
 	/**
 	 * Create an async pool client attached to the registry's pool for the given definition.
 	 * @param registry the registry that owns the pool
@@ -59,20 +65,19 @@ public class AsyncRedisPool implements DisposableBean {
 	}
 
 	/**
-	 * Run commands on a pooled connection, which goes back to the pool when the returned stage
-	 * completes. Never blocks: a full pool makes the result wait at most the pool's wait timeout.
+	 * Run commands on one of the pool's connections, which other calls share at the same time
+	 * (Lettuce multiplexes them), as Spring Data Redis's default factory shares one native
+	 * connection: the call never waits for another call to finish. Commands that cannot share a
+	 * connection (MULTI/EXEC, WATCH, SELECT, CLIENT SETNAME, AUTH, RESET, blocking commands such as
+	 * BLPOP, XREAD BLOCK or WAIT) fail at once with a {@link SharedConnectionStateException}, before
+	 * anything is sent: run those with {@link #executeExclusive}. Never blocks.
 	 * @param <T> the result type
 	 * @param commands the commands to run, returning the stage that completes when they are done
 	 * @return the result
 	 */
 	public <T> CompletableFuture<T> execute(Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
-		return advised(this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> {
-			if (!(c instanceof StatefulRedisConnection<String, String> redis)) {
-				throw new UnsupportedOperationException("The async pool '" + this.pool.getName()
-						+ "' talks to a Redis Cluster: use executeOnAnyTopology(...)");
-			}
-			return commands.apply(redis.async());
-		})));
+		return shared(this.pool.executeShared(
+				(connection) -> commands.apply(this.<RedisAsyncCommands<String, String>>guarded(redis(connection)))));
 	}
 
 	/**
@@ -84,12 +89,71 @@ public class AsyncRedisPool implements DisposableBean {
 	 */
 	public <T> CompletableFuture<T> executeOnAnyTopology(
 			Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
-		return advised(this.pool.acquireAsync().thenCompose((connection) -> run(connection, (c) -> commands.apply(
-				(c instanceof StatefulRedisConnection<String, String> redis) ? redis.async()
-						: ((StatefulRedisClusterConnection<String, String>) c).async()))));
+		return shared(this.pool.executeShared(
+				(connection) -> commands.apply(this.<RedisClusterAsyncCommands<String, String>>guarded(connection))));
 	}
 
-	private <T> CompletableFuture<T> run(StatefulConnection<String, String> connection,
+	/**
+	 * Run commands on a connection of their own, for what cannot share one: a transaction
+	 * (MULTI/EXEC, WATCH), a blocking command (BLPOP, BRPOP, BLMOVE, BZPOPMIN, XREAD BLOCK,
+	 * WAIT, ...) or a session change (SELECT, CLIENT SETNAME, ...). The connection counts against
+	 * the pool's maximum until the returned stage completes; then it is shared again if the
+	 * commands left nothing on the Redis session (no open MULTI, WATCH, other database, command
+	 * unanswered), and closed otherwise. A full pool makes the result wait at most the pool's wait
+	 * timeout. Never blocks.
+	 * @param <T> the result type
+	 * @param commands the commands to run, returning the stage that completes when they are done
+	 * @return the result
+	 */
+	public <T> CompletableFuture<T> executeExclusive(
+			Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+		return advised(this.pool.acquireAsync()
+			.thenCompose((connection) -> exclusive(connection, (c) -> commands.apply(redis(c).async()))));
+	}
+
+	/**
+	 * Like {@link #executeExclusive}, with the commands every topology offers, a Redis Cluster
+	 * included; on a cluster the connection is closed after use, as its session is not tracked.
+	 * @param <T> the result type
+	 * @param commands the commands to run, returning the stage that completes when they are done
+	 * @return the result
+	 */
+	public <T> CompletableFuture<T> executeExclusiveOnAnyTopology(
+			Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
+		return advised(this.pool.acquireAsync()
+			.thenCompose((connection) -> exclusive(connection, (c) -> commands.apply(anyTopology(c)))));
+	}
+
+	private StatefulRedisConnection<String, String> redis(StatefulConnection<String, String> connection) {
+		if (!(connection instanceof StatefulRedisConnection<String, String> redis)) {
+			throw new UnsupportedOperationException("The async pool '" + this.pool.getName()
+					+ "' talks to a Redis Cluster: use executeOnAnyTopology(...)");
+		}
+		return redis;
+	}
+
+	private static RedisClusterAsyncCommands<String, String> anyTopology(StatefulConnection<String, String> connection) {
+		return (connection instanceof StatefulRedisConnection<String, String> redis) ? redis.async()
+				: ((StatefulRedisClusterConnection<String, String>) connection).async();
+	}
+
+	/**
+	 * Return the guarded commands of a shared lane, made once per connection.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> T guarded(StatefulConnection<String, String> connection) {
+		Object guarded = this.guards.get(connection);
+		if (guarded == null) {
+			if (this.guards.size() > 4 * this.pool.getDefinition().maxTotal()) {
+				this.guards.keySet().removeIf((lane) -> !lane.isOpen());
+			}
+			guarded = SharedLaneGuard.guard(anyTopology(connection), this.pool.getName());
+			this.guards.put(connection, guarded);
+		}
+		return (T) guarded;
+	}
+
+	private <T> CompletableFuture<T> exclusive(StatefulConnection<String, String> connection,
 			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands) {
 		CompletableFuture<T> result;
 		try {
@@ -99,6 +163,21 @@ public class AsyncRedisPool implements DisposableBean {
 			result = CompletableFuture.failedFuture(ex);
 		}
 		return result.whenComplete((value, ex) -> this.pool.releaseAsync(connection));
+	}
+
+	/**
+	 * Fail a shared call as {@link #advised}; a session change or blocking command that reached
+	 * the lane's connection some other way is refused there, and named the same way.
+	 */
+	private <T> CompletableFuture<T> shared(CompletableFuture<T> result) {
+		return advised(result.exceptionallyCompose((ex) -> {
+			Throwable failure = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+			if (failure instanceof SharedConnectionStateException refused
+					&& !refused.getMessage().contains("executeExclusive")) {
+				return CompletableFuture.failedFuture(SharedLaneGuard.refusal(refused.getCommand(), this.pool.getName()));
+			}
+			return CompletableFuture.failedFuture(failure);
+		}));
 	}
 
 	/**

@@ -34,6 +34,18 @@ final class BlockingTimeoutSource extends TimeoutOptions.TimeoutSource {
 	}
 
 	/**
+	 * Return whether the command may block its connection on the server.
+	 */
+	static boolean blocks(RedisCommand<?, ?, ?> command) {
+		return switch (command.getType().toString().toUpperCase(Locale.ROOT)) {
+			case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP", "WAIT",
+					"WAITAOF" -> true;
+			case "XREAD", "XREADGROUP" -> argumentAfter(command, "BLOCK") != null;
+			default -> false;
+		};
+	}
+
+	/**
 	 * Return how long the command may block on the server, or -1 for a command that does not block
 	 * (or whose block time cannot be read).
 	 */

@@ -98,6 +98,14 @@ public final class SessionTracker implements RedisChannelWriter {
 	}
 
 	/**
+	 * Mark a shared connection as lent to one caller again, with a clean record: from now on its
+	 * session changes are tracked, not refused.
+	 */
+	public void lend() {
+		this.use = Use.LENT;
+	}
+
+	/**
 	 * Mark the connection as a transaction lane, whose writer sends whole MULTI ... EXEC blocks
 	 * that were checked before: nothing to refuse or track.
 	 */

@@ -2,6 +2,8 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
@@ -9,7 +11,8 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.resource.ClientResources;
 
 /**
- * A pool whose connections are acquired without blocking, each by one caller until released.
+ * A pool whose connections are lanes that calls share without blocking, Lettuce multiplexing
+ * them, and that a call which cannot share acquires for itself until it releases it.
  */
 public final class AsyncPool extends SharedPool<AsyncGeneration> {
 
@@ -18,7 +21,49 @@ public final class AsyncPool extends SharedPool<AsyncGeneration> {
 	}
 
 	/**
-	 * Acquire a connection without blocking.
+	 * Run commands on a lane that other calls share at the same time; the call holds a lease on
+	 * the pool, and counts in flight on its lane, until the returned stage completes.
+	 * @param <T> the result type
+	 * @param commands the commands, given the lane's connection, which they must not change the
+	 * Redis session of
+	 * @return the commands' result, or a failure with {@link PoolExhaustedException} when every
+	 * connection stayed acquired by exclusive users for the wait timeout
+	 */
+	public <T> CompletableFuture<T> executeShared(
+			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands) {
+		AsyncGeneration generation = acquire();
+		AsyncGeneration.Lane lane = generation.tryShare();
+		if (lane != null) {
+			this.counters.borrowed.increment();
+			return run(generation, lane, commands);
+		}
+		return generation.share().handle((shared, ex) -> {
+			if (ex != null) {
+				generation.release();
+				return CompletableFuture.<T>failedFuture(ex);
+			}
+			this.counters.borrowed.increment();
+			return run(generation, shared, commands);
+		}).thenCompose((result) -> result);
+	}
+
+	private static <T> CompletableFuture<T> run(AsyncGeneration generation, AsyncGeneration.Lane lane,
+			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands) {
+		CompletableFuture<T> result;
+		try {
+			result = commands.apply(lane.connection).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			result = CompletableFuture.failedFuture(ex);
+		}
+		return result.whenComplete((value, ex) -> {
+			generation.unshare(lane);
+			generation.release();
+		});
+	}
+
+	/**
+	 * Acquire a connection for the caller alone, without blocking.
 	 * @param <C> the connection type: a {@code StatefulRedisConnection}, or for a Cluster pool a
 	 * {@code StatefulRedisClusterConnection}
 	 * @return the connection, or a failure with {@link PoolExhaustedException} after the wait timeout
@@ -26,27 +71,35 @@ public final class AsyncPool extends SharedPool<AsyncGeneration> {
 	@SuppressWarnings("unchecked")
 	public <C extends StatefulConnection<String, String>> CompletableFuture<C> acquireAsync() {
 		AsyncGeneration generation = acquire();
-		return generation.acquire().handle((connection, ex) -> {
+		return generation.lend().handle((lane, ex) -> {
 			if (ex != null) {
 				generation.release();
 				return CompletableFuture.<C>failedFuture(ex);
 			}
-			return CompletableFuture.completedFuture((C) tracked(connection));
+			return CompletableFuture.completedFuture((C) tracked(lane.connection));
 		}).thenCompose((connection) -> connection);
 	}
 
 	/**
-	 * Give back a connection from {@link #acquireAsync()}.
+	 * Give back a connection from {@link #acquireAsync()}: shared again when its user left nothing
+	 * on the Redis session, closed otherwise.
 	 * @param connection the connection
-	 * @return completes when the connection is back in the pool
+	 * @return completes when the connection is back in the pool or closing
 	 */
 	public CompletableFuture<Void> releaseAsync(StatefulConnection<String, String> connection) {
 		untrack(connection);
 		AsyncGeneration generation = current();
-		if (generation != null) {
-			return generation.release(connection).whenComplete((ignored, ex) -> generation.release());
+		AsyncGeneration.Lane lane = (generation != null) ? generation.lentLane(connection) : null;
+		if (lane == null) {
+			return connection.closeAsync();
 		}
-		return connection.closeAsync();
+		try {
+			generation.giveBack(lane);
+		}
+		finally {
+			generation.release();
+		}
+		return CompletableFuture.completedFuture(null);
 	}
 
 	@Override

@@ -411,7 +411,7 @@ class ConnectionHygieneTests {
 					"redis.shared=0")
 			.run((context) -> {
 				AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
-				pool.execute((commands) -> commands.select(1).thenCompose((ok) -> commands.set("moved", "a")))
+				pool.executeExclusive((commands) -> commands.select(1).thenCompose((ok) -> commands.set("moved", "a")))
 					.get(5, TimeUnit.SECONDS);
 				pool.execute((commands) -> commands.set("stayed", "b")).get(5, TimeUnit.SECONDS);
 				assertThat(value(1, "moved")).isEqualTo("a");

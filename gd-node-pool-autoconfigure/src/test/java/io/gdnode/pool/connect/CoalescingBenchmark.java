@@ -192,13 +192,13 @@ public final class CoalescingBenchmark {
 	}
 
 	/** CPU time of this process: the client's event loops and callers, and the other variants' idle threads. */
-	private static long clientCpuNanos() {
+	static long clientCpuNanos() {
 		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 			.getProcessCpuTime();
 	}
 
 	/** CPU time of the Redis server, user and system, from {@code INFO cpu}. */
-	private static double redisCpuSeconds(LocalRedisServer server) {
+	static double redisCpuSeconds(LocalRedisServer server) {
 		double seconds = 0;
 		for (String line : server.command("INFO", "cpu").split("\r?\n")) {
 			if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
@@ -268,17 +268,17 @@ public final class CoalescingBenchmark {
 		System.out.println();
 	}
 
-	private static double median(List<Double> values) {
+	static double median(List<Double> values) {
 		List<Double> sorted = values.stream().sorted().toList();
 		int middle = sorted.size() / 2;
 		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
-	private static double min(List<Double> values) {
+	static double min(List<Double> values) {
 		return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
 	}
 
-	private static double max(List<Double> values) {
+	static double max(List<Double> values) {
 		return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
 	}
 

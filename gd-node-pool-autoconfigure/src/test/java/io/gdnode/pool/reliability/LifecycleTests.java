@@ -130,7 +130,7 @@ class LifecycleTests {
 			AtomicLong callbackStart = new AtomicLong();
 			// BLPOP on an empty list answers after 200 ms: the callback is attached by then, so it runs
 			// on the event loop that reads the answer, never on this thread.
-			CompletableFuture<String> result = async.execute((commands) -> commands.blpop(0.2, "empty-list"))
+			CompletableFuture<String> result = async.executeExclusive((commands) -> commands.blpop(0.2, "empty-list"))
 				.thenApply((nothing) -> {
 					callbackStart.set(System.nanoTime());
 					callbackThread.set(Thread.currentThread().getName());
