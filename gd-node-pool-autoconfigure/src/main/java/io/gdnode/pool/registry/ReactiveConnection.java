@@ -96,16 +96,45 @@ final class ReactiveConnection extends StatefulRedisConnectionImpl<ByteBuffer, B
 	}
 
 	/**
+	 * A writer onto connections of the pool, which owns and resets them: this connection has no
+	 * socket or state of its own.
+	 */
+	private abstract static class PoolWriter implements RedisChannelWriter {
+
+		final BlockingPool pool;
+
+		PoolWriter(BlockingPool pool) {
+			this.pool = pool;
+		}
+
+		/**
+		 * Lettuce 6's {@code reset()}, which Lettuce 7 removed: no {@code @Override}, so one source
+		 * compiles against both. The pool's connections are the pool's to reset.
+		 */
+		@Deprecated
+		public void reset() {
+		}
+
+		@Override
+		public void setConnectionFacade(ConnectionFacade connection) {
+		}
+
+		@Override
+		public ClientResources getClientResources() {
+			return this.pool.resources;
+		}
+
+	}
+
+	/**
 	 * Writes on the open generation's shared connection, a lease per command in flight.
 	 */
-	private static final class SharedWriter implements RedisChannelWriter {
-
-		private final BlockingPool pool;
+	private static final class SharedWriter extends PoolWriter {
 
 		private final Executor connectExecutor;
 
 		SharedWriter(BlockingPool pool, Executor connectExecutor) {
-			this.pool = pool;
+			super(pool);
 			this.connectExecutor = connectExecutor;
 		}
 
@@ -177,23 +206,6 @@ final class ReactiveConnection extends StatefulRedisConnectionImpl<ByteBuffer, B
 		public void flushCommands() {
 		}
 
-		/**
-		 * Lettuce 6's {@code reset()}, which Lettuce 7 removed: no {@code @Override}, so one source
-		 * compiles against both. The shared connection is not this one's to reset.
-		 */
-		@Deprecated
-		public void reset() {
-		}
-
-		@Override
-		public void setConnectionFacade(ConnectionFacade connection) {
-		}
-
-		@Override
-		public ClientResources getClientResources() {
-			return this.pool.resources;
-		}
-
 		@Override
 		public void close() {
 		}
@@ -233,16 +245,14 @@ final class ReactiveConnection extends StatefulRedisConnectionImpl<ByteBuffer, B
 	/**
 	 * Writes on one borrowed connection, given back to the pool once, when closed.
 	 */
-	private static final class LentWriter implements RedisChannelWriter {
-
-		private final BlockingPool pool;
+	private static final class LentWriter extends PoolWriter {
 
 		private final StatefulConnection<?, ?> borrowed;
 
 		private final AtomicBoolean givenBack = new AtomicBoolean();
 
 		LentWriter(BlockingPool pool, StatefulConnection<?, ?> borrowed) {
-			this.pool = pool;
+			super(pool);
 			this.borrowed = borrowed;
 		}
 
@@ -264,23 +274,6 @@ final class ReactiveConnection extends StatefulRedisConnectionImpl<ByteBuffer, B
 		@Override
 		public void flushCommands() {
 			writerOf(this.borrowed).flushCommands();
-		}
-
-		/**
-		 * Lettuce 6's {@code reset()}, which Lettuce 7 removed: no {@code @Override}, so one source
-		 * compiles against both. What the borrower left is the pool's to reset when given back.
-		 */
-		@Deprecated
-		public void reset() {
-		}
-
-		@Override
-		public void setConnectionFacade(ConnectionFacade connection) {
-		}
-
-		@Override
-		public ClientResources getClientResources() {
-			return this.pool.resources;
 		}
 
 		@Override

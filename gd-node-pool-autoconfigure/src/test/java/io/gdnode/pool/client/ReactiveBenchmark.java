@@ -9,16 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.StarterContext;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -165,38 +163,11 @@ public final class ReactiveBenchmark {
 			return new Subject("Boot default", server, new ReactiveStringRedisTemplate(factory), factory::destroy);
 		}
 
-		static Subject role(LocalRedisServer server, boolean coalesce) throws InterruptedException {
-			CountDownLatch opened = new CountDownLatch(1);
-			CountDownLatch closing = new CountDownLatch(1);
-			ReactiveRedisConnectionFactory[] factory = new ReactiveRedisConnectionFactory[1];
-			Thread holder = new Thread(() -> new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
-				.withPropertyValues("redis.url=" + server.url(), "redis.client.coalesce=" + (coalesce ? "1" : "0"),
-						"redis.client.name=reactive-benchmark")
-				.run((context) -> {
-					try {
-						factory[0] = context.getBean(ReactiveRedisConnectionFactory.class);
-					}
-					finally {
-						opened.countDown();
-					}
-					closing.await();
-				}));
-			holder.start();
-			opened.await();
-			if (factory[0] == null) {
-				throw new IllegalStateException("The starter's context did not start");
-			}
+		static Subject role(LocalRedisServer server, boolean coalesce) {
+			ConfigurableApplicationContext context = StarterContext.start("redis.url=" + server.url(),
+					"redis.client.coalesce=" + (coalesce ? "1" : "0"), "redis.client.name=reactive-benchmark");
 			return new Subject("starter, coalesce " + (coalesce ? "on" : "off"), server,
-					new ReactiveStringRedisTemplate(factory[0]), () -> {
-						closing.countDown();
-						try {
-							holder.join();
-						}
-						catch (InterruptedException ex) {
-							Thread.currentThread().interrupt();
-						}
-					});
+					new ReactiveStringRedisTemplate(context.getBean(ReactiveRedisConnectionFactory.class)), context::close);
 		}
 
 	}

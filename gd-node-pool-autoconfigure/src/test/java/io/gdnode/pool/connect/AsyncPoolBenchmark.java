@@ -8,14 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
-import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
+import io.gdnode.pool.StarterContext;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.lettuce.core.RedisClient;
@@ -25,8 +24,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Measures the async pool: one thread keeps 64 GET/SET (50/50, 1,000 keys, 16-byte values) in
@@ -186,40 +184,13 @@ public final class AsyncPoolBenchmark {
 		}
 
 		/** The starter's async pool, its application context kept open until closed. */
-		static Subject pool(LocalRedisServer server, String name, int min, int max, boolean coalesce)
-				throws InterruptedException {
+		static Subject pool(LocalRedisServer server, String name, int min, int max, boolean coalesce) {
 			String clientName = "bench-" + min + "-" + max + (coalesce ? "" : "-off");
-			CountDownLatch opened = new CountDownLatch(1);
-			CountDownLatch closing = new CountDownLatch(1);
-			AsyncRedisPool[] pool = new AsyncRedisPool[1];
-			Thread holder = new Thread(() -> new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class))
-				.withPropertyValues("redis.url=" + server.url(), "redis.async.pool.min=" + min,
-						"redis.async.pool.max=" + max, "redis.client.coalesce=" + (coalesce ? "1" : "0"),
-						"redis.client.name=" + clientName, "redis.shared=0")
-				.run((context) -> {
-					try {
-						pool[0] = context.getBean(AsyncRedisPool.class);
-					}
-					finally {
-						opened.countDown();
-					}
-					closing.await();
-				}));
-			holder.start();
-			opened.await();
-			if (pool[0] == null) {
-				throw new IllegalStateException("The starter's context did not start");
-			}
-			return new Subject(name, clientName + "-async", (call) -> pool[0].execute(call::apply), () -> {
-				closing.countDown();
-				try {
-					holder.join();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
+			ConfigurableApplicationContext context = StarterContext.start("redis.url=" + server.url(),
+					"redis.async.pool.min=" + min, "redis.async.pool.max=" + max,
+					"redis.client.coalesce=" + (coalesce ? "1" : "0"), "redis.client.name=" + clientName, "redis.shared=0");
+			AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
+			return new Subject(name, clientName + "-async", (call) -> pool.execute(call::apply), context::close);
 		}
 
 	}
