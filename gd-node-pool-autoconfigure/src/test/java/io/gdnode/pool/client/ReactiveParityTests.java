@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,6 +33,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.data.domain.Range;
+import org.springframework.data.geo.Distance;
+import org.springframework.data.geo.Metrics;
+import org.springframework.data.geo.Point;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -40,9 +45,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.domain.geo.GeoReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -83,6 +90,36 @@ class ReactiveParityTests {
 			assertThat(absentSet).isFalse();
 			assertThat(redis.command("GET", "greeting")).isEqualTo("hello");
 			assertThat(redis.command("GET", "counter")).isEqualTo("5");
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Factory.class)
+	void geoHashAndSortedSetOperationsGiveTheSameResultsAndData(Factory factory) {
+		factory.run((template) -> {
+			// Many at once, as Spring Data Redis's own reactive GEO tests run them.
+			Flux.range(0, 200)
+				.flatMap((i) -> template.opsForGeo().add("cities", new Point(13.0 + i / 1000.0, 52.0), "city-" + i), 64)
+				.blockLast(TIMEOUT);
+			Distance distance = template.opsForGeo()
+				.distance("cities", "city-0", "city-199", Metrics.KILOMETERS)
+				.block(TIMEOUT);
+			List<String> near = template.opsForGeo()
+				.search("cities", GeoReference.fromMember("city-0"), new Distance(0.5, Metrics.KILOMETERS))
+				.map((result) -> result.getContent().getName())
+				.collectList()
+				.block(TIMEOUT);
+			template.opsForHash().putAll("user", Map.of("name", "ada", "visits", "1")).block(TIMEOUT);
+			Long visits = template.opsForHash().increment("user", "visits", 2).block(TIMEOUT);
+			template.opsForZSet().add("scores", "a", 3).block(TIMEOUT);
+			template.opsForZSet().add("scores", "b", 1).block(TIMEOUT);
+			List<String> ranked = template.opsForZSet().range("scores", Range.unbounded()).collectList().block(TIMEOUT);
+			assertThat(distance.getValue()).isCloseTo(13.6, within(0.2));
+			assertThat(near).hasSize(8).contains("city-0", "city-7");
+			assertThat(visits).isEqualTo(3);
+			assertThat(ranked).containsExactly("b", "a");
+			assertThat(redis.command("ZCARD", "cities")).isEqualTo("200");
+			assertThat(redis.command("HGET", "user", "visits")).isEqualTo("3");
 		});
 	}
 
