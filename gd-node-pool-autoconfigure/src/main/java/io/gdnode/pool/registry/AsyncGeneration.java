@@ -128,6 +128,10 @@ final class AsyncGeneration extends PoolGeneration {
 			if (this.nextLane != null) {
 				wait = this.nextLane;
 			}
+			else if (leastLoaded() != null) {
+				// A lane opened since the look above: share it rather than open one more.
+				wait = CompletableFuture.completedFuture(null);
+			}
 			else if (room()) {
 				wait = openLane(false);
 				ensureMinimum();

@@ -254,6 +254,28 @@ class AsyncRedisPoolTests {
 
 
 	@Test
+	void concurrentFirstCallsOpenTheMinimumAndNoMore() {
+		this.contextRunner.withPropertyValues("redis.client.name=async-first", "redis.async.pool.min=5").run((context) -> {
+			AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
+			for (int opening = 0; opening < 30; opening++) {
+				// Eight callers at once, as eight request threads: no lane ever carries 16 calls, so
+				// nothing grows the pool beyond its minimum.
+				List<CompletableFuture<String>> calls = new ArrayList<>();
+				for (int i = 0; i < 8; i++) {
+					calls.add(CompletableFuture.supplyAsync(() -> pool.execute((commands) -> commands.ping()))
+						.thenCompose((call) -> call));
+				}
+				for (CompletableFuture<String> call : calls) {
+					assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo("PONG");
+				}
+				await().atMost(Duration.ofSeconds(5)).until(() -> pool.getPool().getStats().connections() >= 5);
+				assertThat(pool.getPool().getStats().connections()).as("lanes open, round " + opening).isEqualTo(5);
+				assertThat(pool.getPool().closeIfUnused()).isTrue();
+			}
+		});
+	}
+
+	@Test
 	void firstCallOfAPoolWhoseMinimumIsItsMaximumIsServed() {
 		this.contextRunner.withPropertyValues("redis.async.pool.min=2", "redis.async.pool.max=2", "redis.timeout.wait=500ms")
 			.run((context) -> {
