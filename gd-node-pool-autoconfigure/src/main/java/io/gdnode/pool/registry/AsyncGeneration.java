@@ -28,16 +28,20 @@ import org.apache.commons.logging.LogFactory;
  * session change) takes a lane for itself. Every connection, shared or lent, counts against the
  * pool's maximum.
  * <p>
- * On first use the pool opens its minimum of lanes; a call goes to the lane with the fewest calls
- * in flight, the search starting at the next lane each time so that equal lanes take turns. When
- * that lane already carries more than {@link #GROW_ABOVE} calls, one more lane is opened, up to the
- * maximum. A lane is closed only with no call in flight: one that broke, one given back by an
+ * On first use the pool opens its minimum of lanes; a call goes to the first lane, in opening
+ * order, with fewer than {@link #LANE_CALLS} calls in flight, so calls fill one lane before the
+ * next. When every lane carries that many, the call goes to the least loaded and one more lane is
+ * opened, up to the maximum. A lane is closed only with no call in flight: one that broke, one given back by an
  * exclusive user with an unknown session, or all of them when the registry closes the idle pool.
  */
 final class AsyncGeneration extends PoolGeneration {
 
-	/** The calls in flight on the least loaded lane above which another lane is opened. */
-	static final int GROW_ABOVE = 16;
+	/**
+	 * The calls in flight a lane takes before the next lane is used, and above which, on every lane,
+	 * one more is opened: a fuller lane sends its commands in fewer socket writes, and spreading
+	 * 64 calls evenly over five lanes was measured slower, with more CPU per command.
+	 */
+	static final int LANE_CALLS = 32;
 
 	private static final Log logger = LogFactory.getLog(AsyncGeneration.class);
 
@@ -92,7 +96,7 @@ final class AsyncGeneration extends PoolGeneration {
 	 */
 	Lane tryShare() {
 		for (int attempt = 0; attempt < 3; attempt++) {
-			Lane lane = leastLoaded();
+			Lane lane = laneToShare();
 			if (lane == null) {
 				return null;
 			}
@@ -102,7 +106,7 @@ final class AsyncGeneration extends PoolGeneration {
 			}
 			int calls = lane.share();
 			if (calls > 0) {
-				if (calls > GROW_ABOVE) {
+				if (calls > LANE_CALLS) {
 					grow();
 				}
 				return lane;
@@ -128,7 +132,7 @@ final class AsyncGeneration extends PoolGeneration {
 			if (this.nextLane != null) {
 				wait = this.nextLane;
 			}
-			else if (leastLoaded() != null) {
+			else if (laneToShare() != null) {
 				// A lane opened since the look above: share it rather than open one more.
 				wait = CompletableFuture.completedFuture(null);
 			}
@@ -243,11 +247,22 @@ final class AsyncGeneration extends PoolGeneration {
 		return null;
 	}
 
-	private Lane leastLoaded() {
+
+	/**
+	 * Return the first lane, in opening order, with fewer than {@link #LANE_CALLS} calls in flight,
+	 * else the least loaded (equal ones taking turns), or {@code null} when none is open.
+	 */
+	private Lane laneToShare() {
 		Lane[] all = this.lanes;
 		int count = all.length;
 		if (count == 0) {
 			return null;
+		}
+		for (Lane lane : all) {
+			int calls = lane.calls.get();
+			if (calls >= 0 && calls < LANE_CALLS && !lane.draining) {
+				return lane;
+			}
 		}
 		int start = (count == 1) ? 0 : Math.floorMod(this.nextStart.getAndIncrement(), count);
 		Lane best = null;
@@ -258,9 +273,6 @@ final class AsyncGeneration extends PoolGeneration {
 			if (calls >= 0 && calls < fewest && !lane.draining) {
 				best = lane;
 				fewest = calls;
-				if (calls == 0) {
-					break;
-				}
 			}
 		}
 		return best;

@@ -108,11 +108,51 @@ class AsyncRedisPoolTests {
 					}
 				}
 				long connections = servers.clientsNamed("async-lanes-async");
-				// Two lanes, and one more each time the least loaded carries more than 16 calls: 64 calls fit on 4.
-				assertThat(connections).isBetween(2L, 5L);
+				// Two lanes, filled to 32 calls each before one more opens: 64 calls fit on 2, and a call
+				// made while every lane is full opens a third.
+				assertThat(connections).isBetween(2L, 3L);
 				assertThat(pool.getPool().getStats().connections()).isEqualTo((int) connections);
 				assertThat(pool.getPool().getStats().active()).isZero();
 				assertThat(pool.getPool().getStats().idle()).isEqualTo((int) connections);
+			});
+	}
+
+	@Test
+	void callsFillOneLaneBeforeTheNext() {
+		this.contextRunner.withPropertyValues("redis.client.name=async-fill", "redis.async.pool.min=1",
+				"redis.async.pool.max=20")
+			.run((context) -> {
+				AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
+				List<CompletableFuture<String>> calls = new ArrayList<>();
+				// 32 calls in flight at most, all made before any reply can free a slot: one lane holds them.
+				for (int round = 0; round < 20; round++) {
+					calls.clear();
+					for (int i = 0; i < 32; i++) {
+						String key = "fill:" + i;
+						calls.add(pool.execute((commands) -> commands.set(key, "v")));
+					}
+					for (CompletableFuture<String> call : calls) {
+						assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("OK");
+					}
+				}
+				assertThat(servers.clientsNamed("async-fill-async")).isEqualTo(1);
+				// With Redis frozen, 33 calls stay in flight: the 33rd finds the lane full and opens the next.
+				calls.clear();
+				servers.server().pause();
+				try {
+					for (int i = 0; i < 33; i++) {
+						String key = "fill:" + i;
+						calls.add(pool.execute((commands) -> commands.set(key, "w")));
+					}
+				}
+				finally {
+					servers.server().resume();
+				}
+				for (CompletableFuture<String> call : calls) {
+					assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("OK");
+				}
+				await().atMost(Duration.ofSeconds(5)).until(() -> servers.clientsNamed("async-fill-async") == 2);
+				assertThat(pool.getPool().getStats().connections()).isEqualTo(2);
 			});
 	}
 
@@ -258,7 +298,7 @@ class AsyncRedisPoolTests {
 		this.contextRunner.withPropertyValues("redis.client.name=async-first", "redis.async.pool.min=5").run((context) -> {
 			AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
 			for (int opening = 0; opening < 30; opening++) {
-				// Eight callers at once, as eight request threads: no lane ever carries 16 calls, so
+				// Eight callers at once, as eight request threads: no lane ever carries 32 calls, so
 				// nothing grows the pool beyond its minimum.
 				List<CompletableFuture<String>> calls = new ArrayList<>();
 				for (int i = 0; i < 8; i++) {
