@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import io.gdnode.pool.PoolStats;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -163,6 +165,48 @@ class ReactiveClusterParityTests {
 			template.opsForList().rightPush("queue", "job").block(TIMEOUT);
 			assertThat(pop).succeedsWithin(TIMEOUT).isEqualTo("job");
 			assertThat(mastersHolding("queue").command("LLEN", "queue")).isEqualTo("0");
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Factory.class)
+	void subscriberReceivesWhatIsPublished(Factory factory) {
+		factory.run((template) -> {
+			List<String> received = new CopyOnWriteArrayList<>();
+			Disposable subscription = template.listenToChannel("news")
+				.map((message) -> message.getMessage())
+				.subscribe(received::add);
+			try {
+				// PUBLISH counts the receivers of one node only, in a cluster: probe until one arrives.
+				await().atMost(TIMEOUT).until(() -> template.convertAndSend("news", "probe").block(TIMEOUT) >= 0
+						&& received.contains("probe"));
+				template.convertAndSend("news", "first").block(TIMEOUT);
+				template.convertAndSend("news", "second").block(TIMEOUT);
+				await().atMost(TIMEOUT).until(() -> received.contains("second"));
+				assertThat(received.stream().filter((message) -> !message.equals("probe"))).containsExactly("first",
+						"second");
+			}
+			finally {
+				subscription.dispose();
+			}
+		});
+	}
+
+	@Test
+	void blockingPopBorrowsADedicatedConnectionOfTheRolePoolAndGivesItBack() {
+		this.contextRunner.run((context) -> {
+			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
+			ReactiveStringRedisTemplate template = template(context);
+			assertThat(template.opsForList().leftPop("jobs", Duration.ofSeconds(1)).block(TIMEOUT)).isNull();
+			template.opsForList().rightPush("jobs", "job").block(TIMEOUT);
+			assertThat(template.opsForList().leftPop("jobs", Duration.ofSeconds(1)).block(TIMEOUT)).isEqualTo("job");
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				PoolStats stats = registry.getPoolStats("master");
+				assertThat(stats.borrowed()).isEqualTo(2);
+				assertThat(stats.active()).isZero();
+				assertThat(stats.leases()).isZero();
+			});
+			assertThat(registry.getPoolStats().pools()).doesNotContainKey("master-reactive");
 		});
 	}
 
