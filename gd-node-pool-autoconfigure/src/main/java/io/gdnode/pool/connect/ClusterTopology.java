@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -96,6 +97,11 @@ final class ClusterTopology implements Topology {
 	@Override
 	public CompletableFuture<String> ping(StatefulConnection<?, ?> connection) {
 		return ((StatefulRedisClusterConnection<?, ?>) connection).async().ping().toCompletableFuture();
+	}
+
+	@Override
+	public Partitions clusterLayout() {
+		return this.connected ? this.client.getPartitions() : null;
 	}
 
 	/**

@@ -100,20 +100,22 @@ final class ReactiveClusterConnection extends StatefulRedisClusterConnectionImpl
 	}
 
 	/**
-	 * Return the cluster's layout as the pool's cluster connection sees it. The shared form opens
-	 * that connection first if needed, on the caller's thread, as Spring Boot's default factory
-	 * opens its shared connection.
+	 * Return the cluster's layout as the pool's cluster connection sees it, which is the layout its
+	 * cluster client keeps. Only a pool that never connected opens its shared connection for it,
+	 * on the caller's thread, as Spring Boot's default factory opens its shared connection.
 	 */
 	@Override
 	public Partitions getPartitions() {
 		if (!isShared()) {
 			return this.borrowed.getPartitions();
 		}
+		Partitions layout = this.pool.opener.clusterLayout();
+		if (layout != null) {
+			return layout;
+		}
 		BlockingGeneration generation = this.pool.acquire();
 		try {
-			StatefulConnection<?, ?> cluster = generation.readySharedConnection();
-			return ((StatefulRedisClusterConnection<?, ?>) ((cluster != null) ? cluster : generation.sharedConnection()))
-				.getPartitions();
+			return ((StatefulRedisClusterConnection<?, ?>) generation.sharedConnection()).getPartitions();
 		}
 		finally {
 			generation.release();
