@@ -32,7 +32,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.ReactiveRedisClusterConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -145,27 +144,14 @@ class ReactiveClusterParityTests {
 	@ParameterizedTest
 	@EnumSource(Factory.class)
 	void commandOnAKeyOfTheWrongTypeFailsWithRedisReason(Factory factory) {
-		factory.run((template) -> {
-			template.opsForList().leftPush("list", "item").block(TIMEOUT);
-			assertThatExceptionOfType(RedisSystemException.class)
-				.isThrownBy(() -> template.opsForValue().get("list").block(TIMEOUT))
-				.havingCause()
-				.withMessageStartingWith("WRONGTYPE");
-			assertThat(template.opsForList().range("list", 0, -1).collectList().block(TIMEOUT)).containsExactly("item");
-		});
+		factory.run((template) -> ReactiveScenarios.wrongTypeFailsWithRedisReason(template, TIMEOUT));
 	}
 
 	@ParameterizedTest
 	@EnumSource(Factory.class)
 	void blockingPopWaitsItsTimeoutThenGetsAPushedItem(Factory factory) {
-		factory.run((template) -> {
-			assertThat(template.opsForList().leftPop("queue", Duration.ofSeconds(1)).block(TIMEOUT)).isNull();
-			CompletableFuture<String> pop = template.opsForList().leftPop("queue", Duration.ofSeconds(5)).toFuture();
-			await().atMost(TIMEOUT).until(() -> blockedClients() == 1);
-			template.opsForList().rightPush("queue", "job").block(TIMEOUT);
-			assertThat(pop).succeedsWithin(TIMEOUT).isEqualTo("job");
-			assertThat(mastersHolding("queue").command("LLEN", "queue")).isEqualTo("0");
-		});
+		factory.run((template) -> ReactiveScenarios.blockingPopWaitsItsTimeoutThenGetsAPushedItem(template, TIMEOUT,
+				ReactiveClusterParityTests::blockedClients, () -> mastersHolding("queue").command("LLEN", "queue")));
 	}
 
 	@ParameterizedTest
