@@ -18,6 +18,11 @@ public final class ThroughputApplication {
 	/** Caller threads, or operations in flight, of the warm-up. */
 	private static final int WARMUP_CONCURRENCY = 4;
 
+	/** Operations in flight, and turns, of the second warm-up of a workload driven by one thread. */
+	private static final int INFLIGHT_WARMUP_CONCURRENCY = 64;
+
+	private static final int INFLIGHT_WARMUP_TURNS = 10;
+
 	private ThroughputApplication() {
 	}
 
@@ -30,6 +35,15 @@ public final class ThroughputApplication {
 			// The first points would otherwise pay for class loading and the first JIT compilations.
 			for (Workload workload : kind.workloads()) {
 				run(client, workload, WARMUP_CONCURRENCY, Duration.ZERO, warmup.multipliedBy(8));
+				if (workload.inFlight()) {
+					// One thread drives every operation in flight: the path it runs at that load reached
+					// full speed only after some ten turns with pauses between them (the compiler
+					// catching up on two cores), so that many turns go first.
+					for (int turn = 0; turn < INFLIGHT_WARMUP_TURNS; turn++) {
+						run(client, workload, INFLIGHT_WARMUP_CONCURRENCY, Duration.ZERO, measure);
+						Thread.sleep(warmup.toMillis());
+					}
+				}
 			}
 			ChildJvm.say("READY");
 			BufferedReader commands = ChildJvm.commands();
