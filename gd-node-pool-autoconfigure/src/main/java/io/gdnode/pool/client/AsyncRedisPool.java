@@ -138,7 +138,7 @@ public class AsyncRedisPool implements DisposableBean {
 	}
 
 	/**
-	 * Return the guarded commands of a shared lane, made once per connection.
+	 * Return the commands of a shared lane, made once per connection.
 	 */
 	@SuppressWarnings("unchecked")
 	private <T> T guarded(StatefulConnection<String, String> connection) {
@@ -147,7 +147,7 @@ public class AsyncRedisPool implements DisposableBean {
 			if (this.guards.size() > 4 * this.pool.getDefinition().maxTotal()) {
 				this.guards.keySet().removeIf((lane) -> !lane.isOpen());
 			}
-			guarded = SharedLaneGuard.guard(anyTopology(connection), this.pool.getName());
+			guarded = SharedLaneCommands.of(connection, this.pool.getName());
 			this.guards.put(connection, guarded);
 		}
 		return (T) guarded;
@@ -174,7 +174,7 @@ public class AsyncRedisPool implements DisposableBean {
 			Throwable failure = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 			if (failure instanceof SharedConnectionStateException refused
 					&& !refused.getMessage().contains("executeExclusive")) {
-				return CompletableFuture.failedFuture(SharedLaneGuard.refusal(refused.getCommand(), this.pool.getName()));
+				return CompletableFuture.failedFuture(SharedLaneCommands.refusal(refused.getCommand(), this.pool.getName()));
 			}
 			return CompletableFuture.failedFuture(failure);
 		}));
