@@ -31,8 +31,9 @@ import org.apache.commons.logging.LogFactory;
  * On first use the pool opens its minimum of lanes; a call goes to the first lane, in opening
  * order, with fewer than {@link #LANE_CALLS} calls in flight, so calls fill one lane before the
  * next. When every lane carries that many, the call goes to the least loaded and one more lane is
- * opened, up to the maximum. A lane is closed only with no call in flight: one that broke, one given back by an
- * exclusive user with an unknown session, or all of them when the registry closes the idle pool.
+ * opened, up to the maximum. A lane is closed only with no call in flight: one that broke, one
+ * given back by an exclusive user with an unknown session, or all of them when the registry
+ * closes the idle pool.
  */
 final class AsyncGeneration extends PoolGeneration {
 
@@ -246,7 +247,6 @@ final class AsyncGeneration extends PoolGeneration {
 		}
 		return null;
 	}
-
 
 	/**
 	 * Return the first lane, in opening order, with fewer than {@link #LANE_CALLS} calls in flight,
