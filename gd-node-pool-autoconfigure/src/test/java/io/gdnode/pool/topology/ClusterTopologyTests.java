@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.gdnode.pool.PoolStats;
+import io.gdnode.pool.SharedConnectionStateException;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.client.AsyncRedisPool;
 import io.gdnode.pool.localredis.LocalRedisClusterExtension;
@@ -71,6 +73,17 @@ class ClusterTopologyTests {
 			}
 			assertThat(async.executeOnAnyTopology((commands) -> commands.get(KEYS.get(1))).get())
 				.isEqualTo(value(KEYS.get(1)));
+			// What cannot share a lane is refused before it is sent, and the lane goes on serving.
+			List<CompletableFuture<?>> refused = List.of(
+					async.executeOnAnyTopology((commands) -> commands.blpop(1, KEYS.get(2))),
+					async.executeOnAnyTopology((commands) -> commands.clientSetname("renamed")
+						.thenCompose((ok) -> commands.set(KEYS.get(2), "renamed"))));
+			refused.forEach((call) -> assertThat(call).failsWithin(Duration.ofSeconds(5))
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(SharedConnectionStateException.class)
+				.withMessageContaining("executeExclusive(...)"));
+			assertThat(async.executeOnAnyTopology((commands) -> commands.get(KEYS.get(2))).get(5, TimeUnit.SECONDS))
+				.isEqualTo(value(KEYS.get(2)));
 			PoolStats stats = context.getBean(SharedPoolRegistry.class).getPoolStats("master");
 			assertThat(stats.topology()).isEqualTo("cluster");
 			assertThat(stats.nodes()).hasSize(6);
