@@ -2,6 +2,7 @@ package io.gdnode.pool.connect;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
@@ -125,7 +126,11 @@ public final class SessionTracker implements RedisChannelWriter {
 	public <K, V> Collection<RedisCommand<K, V, ?>> write(Collection<? extends RedisCommand<K, V, ?>> commands) {
 		if (this.use == Use.SHARED) {
 			// All or nothing: a refused command must not leave the rest of a batch half sent.
-			commands.forEach((command) -> refuseIfSessionChange(SessionCommand.of(command), command));
+			for (RedisCommand<K, V, ?> command : commands) {
+				if (SessionCommand.of(command).changesSession()) {
+					throw refuse(commands, command);
+				}
+			}
 		}
 		else if (this.use == Use.LENT) {
 			commands.forEach((command) -> record(command, SessionCommand.of(command)));
@@ -157,8 +162,21 @@ public final class SessionTracker implements RedisChannelWriter {
 
 	private static void refuseIfSessionChange(SessionCommand effect, RedisCommand<?, ?, ?> command) {
 		if (effect.changesSession()) {
-			throw new SharedConnectionStateException(command.getType().toString());
+			throw refuse(List.of(command), command);
 		}
+	}
+
+	/**
+	 * Fail commands that are not sent, for a refused one among them. Completed as well as thrown:
+	 * Lettuce marks its connection as in a transaction when a MULTI passes, before writing it, and
+	 * clears the mark only when the MULTI fails; left pending, every later command on the shared
+	 * connection would wait for an EXEC.
+	 */
+	private static SharedConnectionStateException refuse(Collection<? extends RedisCommand<?, ?, ?>> commands,
+			RedisCommand<?, ?, ?> refused) {
+		SharedConnectionStateException failure = new SharedConnectionStateException(refused.getType().toString());
+		commands.forEach((command) -> command.completeExceptionally(failure));
+		return failure;
 	}
 
 	private void track(RedisCommand<?, ?, ?> command, boolean inTransaction) {

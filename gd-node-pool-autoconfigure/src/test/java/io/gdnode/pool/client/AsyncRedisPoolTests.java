@@ -267,6 +267,20 @@ class AsyncRedisPoolTests {
 	}
 
 	@Test
+	void transactionStartedAnotherWayIsRefusedAndLeavesTheLaneServingTheOtherCalls() {
+		this.contextRunner.withPropertyValues("redis.async.pool.min=1", "redis.async.pool.max=1").run((context) -> {
+			AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
+			// Past the pool's commands, straight to the lane's connection: its writer refuses it.
+			CompletableFuture<String> refused = pool.execute((commands) -> commands.getStatefulConnection().async().multi());
+			failure(refused, SharedConnectionStateException.class);
+			// Had Lettuce's connection been left in MULTI, this SET would wait for an EXEC for ever.
+			assertThat(pool.execute((commands) -> commands.set("after-multi", "fine")).get(5, TimeUnit.SECONDS))
+				.isEqualTo("OK");
+			assertThat(servers.command("GET", "after-multi")).isEqualTo("fine");
+		});
+	}
+
+	@Test
 	void idlePoolClosesAfterUseAndNeverWhileACallIsInFlight() {
 		this.contextRunner.withPropertyValues("redis.client.name=async-idle", "redis.async.pool.min=2").run((context) -> {
 			AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
