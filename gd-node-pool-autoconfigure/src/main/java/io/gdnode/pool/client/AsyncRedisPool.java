@@ -167,17 +167,18 @@ public class AsyncRedisPool implements DisposableBean {
 
 	/**
 	 * Fail a shared call as {@link #advised}; a session change or blocking command that reached
-	 * the lane's connection some other way is refused there, and named the same way.
+	 * the lane's connection some other way is refused there, and named the same way. One stage:
+	 * it is on the path of every call.
 	 */
 	private <T> CompletableFuture<T> shared(CompletableFuture<T> result) {
-		return advised(result.exceptionallyCompose((ex) -> {
+		return result.exceptionallyCompose((ex) -> {
 			Throwable failure = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 			if (failure instanceof SharedConnectionStateException refused
 					&& !refused.getMessage().contains("executeExclusive")) {
 				return CompletableFuture.failedFuture(SharedLaneCommands.refusal(refused.getCommand(), this.pool.getName()));
 			}
-			return CompletableFuture.failedFuture(failure);
-		}));
+			return CompletableFuture.failedFuture(advised(failure));
+		});
 	}
 
 	/**
