@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -55,14 +56,20 @@ final class ClusterTopology implements Topology {
 
 	@Override
 	public <K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
-		// A new client learns the cluster's partitions first, without blocking the caller.
-		CompletableFuture<Void> partitions = this.connected ? CompletableFuture.completedFuture(null)
-				: this.client.refreshPartitionsAsync().toCompletableFuture();
-		return partitions.thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
+		return partitionsRead().thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
 			connection.setReadFrom(ReplicaReads.of(this.topology.reads(), null));
 			this.connected = true;
 			return connection;
 		});
+	}
+
+	/**
+	 * A new client learns the cluster's partitions first, without blocking the caller: Lettuce
+	 * refuses to connect before it knows them.
+	 */
+	private CompletableFuture<Void> partitionsRead() {
+		return this.connected ? CompletableFuture.completedFuture(null)
+				: this.client.refreshPartitionsAsync().toCompletableFuture();
 	}
 
 	/**
@@ -79,12 +86,22 @@ final class ClusterTopology implements Topology {
 	@Override
 	public <K, V> CompletableFuture<StatefulRedisPubSubConnection<K, V>> connectPubSub(RedisCodec<K, V> codec,
 			RedisURI uri) {
-		return this.client.connectPubSubAsync(codec).toCompletableFuture().thenApply((connection) -> connection);
+		// A subscription may be the pool's first connection.
+		return partitionsRead().thenCompose((ignored) -> this.client.connectPubSubAsync(codec).toCompletableFuture())
+			.thenApply((connection) -> {
+				this.connected = true;
+				return connection;
+			});
 	}
 
 	@Override
 	public CompletableFuture<String> ping(StatefulConnection<?, ?> connection) {
 		return ((StatefulRedisClusterConnection<?, ?>) connection).async().ping().toCompletableFuture();
+	}
+
+	@Override
+	public Partitions clusterLayout() {
+		return this.connected ? this.client.getPartitions() : null;
 	}
 
 	/**

@@ -32,7 +32,7 @@ import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
- * A generation of a sync or reactive pool: a lazily opened shared connection for plain commands,
+ * A generation of a role's pool: a lazily opened shared connection for plain commands,
  * a lazily opened {@link TransactionLane} for transactions, and a commons-pool2 pool of dedicated
  * connections, or none when pooling is off.
  * <p>
