@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.gdnode.pool.PoolNode;
 import io.gdnode.pool.PoolTopology;
@@ -35,7 +36,11 @@ final class ClusterTopology implements Topology {
 
 	private final PoolTopology topology;
 
-	private volatile boolean connected;
+	/** Whether the layout was read: until then Lettuce refuses to connect, and reading it blocks. */
+	private volatile boolean layoutRead;
+
+	/** The first read of the layout, which every connect that starts before it is done waits for. */
+	private final AtomicReference<CompletableFuture<Void>> firstRead = new AtomicReference<>();
 
 	ClusterTopology(RedisURI uri, PoolTopology topology, ClientResources resources, ClientOptions options) {
 		this.topology = topology;
@@ -58,18 +63,37 @@ final class ClusterTopology implements Topology {
 	public <K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
 		return partitionsRead().thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
 			connection.setReadFrom(ReplicaReads.of(this.topology.reads(), null));
-			this.connected = true;
 			return connection;
 		});
 	}
 
 	/**
 	 * A new client learns the cluster's partitions first, without blocking the caller: Lettuce
-	 * refuses to connect before it knows them.
+	 * refuses to connect before it knows them. Connects that start together (a pool's first
+	 * command and first blocking pop) share one read: two would each install a layout of their own
+	 * in the client, the second replacing the one the first connection was given. A failed read is
+	 * tried again by the next connect.
 	 */
 	private CompletableFuture<Void> partitionsRead() {
-		return this.connected ? CompletableFuture.completedFuture(null)
-				: this.client.refreshPartitionsAsync().toCompletableFuture();
+		if (this.layoutRead) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Void> read = new CompletableFuture<>();
+		CompletableFuture<Void> underWay = this.firstRead.compareAndExchange(null, read);
+		if (underWay != null) {
+			return underWay;
+		}
+		this.client.refreshPartitionsAsync().whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				this.firstRead.set(null);
+				read.completeExceptionally(ex);
+			}
+			else {
+				this.layoutRead = true;
+				read.complete(null);
+			}
+		});
+		return read;
 	}
 
 	/**
@@ -88,10 +112,7 @@ final class ClusterTopology implements Topology {
 			RedisURI uri) {
 		// A subscription may be the pool's first connection.
 		return partitionsRead().thenCompose((ignored) -> this.client.connectPubSubAsync(codec).toCompletableFuture())
-			.thenApply((connection) -> {
-				this.connected = true;
-				return connection;
-			});
+			.thenApply((connection) -> connection);
 	}
 
 	@Override
@@ -101,16 +122,16 @@ final class ClusterTopology implements Topology {
 
 	@Override
 	public Partitions clusterLayout() {
-		return this.connected ? this.client.getPartitions() : null;
+		return this.layoutRead ? this.client.getPartitions() : null;
 	}
 
 	/**
-	 * Return the cluster's nodes as this pool last saw them, once it has connected; the seed nodes before.
+	 * Return the cluster's nodes as this pool last saw them, once it has read their layout; the seed nodes before.
 	 */
 	@Override
 	public List<PoolNode> nodes() {
 		List<PoolNode> nodes = new ArrayList<>();
-		if (!this.connected) {
+		if (!this.layoutRead) {
 			this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "seed")));
 			return nodes;
 		}
