@@ -102,7 +102,10 @@ public final class ConnectionOpener {
 		return await(this.gate.connect(() -> bounded(() -> this.topology.connectPubSub(codec, uri))));
 	}
 
-	private <C> C await(CompletableFuture<C> opening) {
+	/**
+	 * Wait for a connection being opened through {@link #openAsync}, failing as {@link #open} does.
+	 */
+	public <C> C await(CompletableFuture<C> opening) {
 		try {
 			return opening.join();
 		}

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.PoolDefinition;
@@ -59,6 +61,9 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 	private final GenericObjectPool<StatefulConnection<?, ?>> dedicated;
 
 	private volatile StatefulConnection<?, ?> shared;
+
+	/** What waits for the shared connection being opened; {@code null} when none is being opened. */
+	private List<BiConsumer<StatefulConnection<?, ?>, Throwable>> waitingForShared;
 
 	/** Connections of this generation now open; read as one number, unlike the pool's active and idle. */
 	private final AtomicInteger open = new AtomicInteger();
@@ -130,27 +135,103 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 		return config;
 	}
 
+	/**
+	 * Return the shared connection, opening it first if needed and waiting for that: for blocking
+	 * callers only.
+	 */
 	StatefulConnection<?, ?> sharedConnection() {
-		StatefulConnection<?, ?> connection = this.shared;
-		if (connection == null || this.opener.broken(connection)) {
-			synchronized (this) {
-				connection = this.shared;
-				if (connection != null && this.opener.broken(connection)) {
+		StatefulConnection<?, ?> connection = readySharedConnection();
+		if (connection != null) {
+			return connection;
+		}
+		CompletableFuture<StatefulConnection<?, ?>> opened = new CompletableFuture<>();
+		whenSharedConnectionOpen((open, ex) -> {
+			if (ex != null) {
+				opened.completeExceptionally(ex);
+			}
+			else {
+				opened.complete(open);
+			}
+		});
+		return this.opener.await(opened);
+	}
+
+	/**
+	 * Run an action on the shared connection as soon as it is open, opening it (or replacing a
+	 * broken one) if needed, without blocking: one connect serves every caller that arrives
+	 * meanwhile, and their actions run in the order they arrived, before any later caller's. No
+	 * lock is held while connecting, so no thread waits on this generation for a connect.
+	 * @param action given the connection, or the failure to open it
+	 */
+	void whenSharedConnectionOpen(BiConsumer<StatefulConnection<?, ?>, Throwable> action) {
+		StatefulConnection<?, ?> ready = readySharedConnection();
+		if (ready != null) {
+			// Set only once the callers that waited for it have written: this one comes after them.
+			action.accept(ready, null);
+			return;
+		}
+		StatefulConnection<?, ?> broken = null;
+		boolean connect = false;
+		synchronized (this) {
+			StatefulConnection<?, ?> connection = this.shared;
+			if (connection != null && !this.opener.broken(connection)) {
+				ready = connection;
+			}
+			else {
+				if (connection != null) {
 					this.shared = null;
-					destroy(connection);
-					connection = null;
+					broken = connection;
 				}
-				if (connection == null) {
-					connection = connect();
-					SessionTracker session = SessionTracker.of(connection);
-					if (session != null) {
-						session.share();
-					}
-					this.shared = connection;
+				connect = (this.waitingForShared == null);
+				if (connect) {
+					this.waitingForShared = new ArrayList<>();
 				}
+				this.waitingForShared.add(action);
 			}
 		}
-		return connection;
+		if (ready != null) {
+			action.accept(ready, null);
+			return;
+		}
+		if (broken != null) {
+			destroy(broken);
+		}
+		if (connect) {
+			this.opener.openAsync(this.codec, this.uri).whenComplete(this::sharedConnectionOpened);
+		}
+	}
+
+	private void sharedConnectionOpened(StatefulConnection<?, ?> connection, Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (connection != null) {
+			counted(connection);
+			SessionTracker session = SessionTracker.of(connection);
+			if (session != null) {
+				session.share();
+			}
+		}
+		boolean retired = connection != null && isClosed();
+		if (retired) {
+			// Retired while connecting: nobody may use it, and close() has run already.
+			destroy(connection);
+			cause = closed(null);
+		}
+		synchronized (this) {
+			// Under the lock, so a caller that finds the connection open writes after these.
+			for (BiConsumer<StatefulConnection<?, ?>, Throwable> waiting : this.waitingForShared) {
+				try {
+					waiting.accept((cause != null) ? null : connection, cause);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Redis pool '" + this.name + "': a caller of the shared connection failed", ex);
+				}
+			}
+			this.waitingForShared = null;
+			if (cause == null) {
+				this.shared = connection;
+			}
+		}
 	}
 
 	/**
@@ -282,7 +363,10 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 	}
 
 	private StatefulConnection<?, ?> connect() {
-		StatefulConnection<?, ?> connection = this.opener.open(this.codec, this.uri);
+		return counted(this.opener.open(this.codec, this.uri));
+	}
+
+	private StatefulConnection<?, ?> counted(StatefulConnection<?, ?> connection) {
 		this.open.incrementAndGet();
 		this.counters.created.increment();
 		return connection;

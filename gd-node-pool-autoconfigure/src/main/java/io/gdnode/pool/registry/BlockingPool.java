@@ -36,8 +36,8 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 			Duration leakThreshold) {
 		super(key, definition, name, resources, leakThreshold);
 		this.connectExecutor = connectExecutor(name, definition);
-		this.sharedReactiveConnection = isCluster() ? ReactiveClusterConnection.shared(this, this.connectExecutor)
-				: ReactiveConnection.shared(this, this.connectExecutor);
+		this.sharedReactiveConnection = isCluster() ? ReactiveClusterConnection.shared(this)
+				: ReactiveConnection.shared(this);
 	}
 
 	private boolean isCluster() {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -33,11 +32,11 @@ abstract class PoolWriter implements RedisChannelWriter {
 
 	/**
 	 * Return a writer onto the shared connection of whichever generation is open, a lease per
-	 * command in flight; where that connection must first be opened, the command is written from
-	 * the connect executor, so a Reactor or Netty thread never waits for a connect.
+	 * command in flight; where that connection must first be opened, the command is written once it
+	 * is, so no thread waits for the connect.
 	 */
-	static PoolWriter shared(BlockingPool pool, Executor connectExecutor) {
-		return new Shared(pool, connectExecutor);
+	static PoolWriter shared(BlockingPool pool) {
+		return new Shared(pool);
 	}
 
 	/**
@@ -137,11 +136,8 @@ abstract class PoolWriter implements RedisChannelWriter {
 	 */
 	private static final class Shared extends SharedConnectionWriter {
 
-		private final Executor connectExecutor;
-
-		Shared(BlockingPool pool, Executor connectExecutor) {
+		Shared(BlockingPool pool) {
 			super(pool);
-			this.connectExecutor = connectExecutor;
 		}
 
 		@Override
@@ -151,13 +147,7 @@ abstract class PoolWriter implements RedisChannelWriter {
 			RedisCommand<K, V, T> leased;
 			try {
 				leased = releasedOnCompletion(command, lease);
-				StatefulConnection<?, ?> connection = generation.readySharedConnection();
-				if (connection != null) {
-					writerOf(connection).write(leased);
-				}
-				else {
-					this.connectExecutor.execute(() -> writeOnceOpen(generation, leased, lease));
-				}
+				generation.whenSharedConnectionOpen((connection, ex) -> writeOnceOpen(connection, ex, leased, lease));
 			}
 			catch (RuntimeException ex) {
 				lease.release();
@@ -166,15 +156,24 @@ abstract class PoolWriter implements RedisChannelWriter {
 			return leased;
 		}
 
-		private static <K, V, T> void writeOnceOpen(BlockingGeneration generation, RedisCommand<K, V, T> command,
-				Lease lease) {
+		/**
+		 * Write the command once the connection is open, or fail it with why it could not be; either
+		 * way the lease goes back when the command completes.
+		 */
+		private static <K, V, T> void writeOnceOpen(StatefulConnection<?, ?> connection, Throwable failure,
+				RedisCommand<K, V, T> command, Lease lease) {
 			try {
-				writerOf(generation.sharedConnection()).write(command);
+				if (failure == null) {
+					writerOf(connection).write(command);
+					return;
+				}
+				command.completeExceptionally(failure);
 			}
 			catch (RuntimeException ex) {
 				command.completeExceptionally(ex);
-				lease.release();
 			}
+			// A command already done before it failed here completes no more: release it all the same.
+			lease.release();
 		}
 
 	}

@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -41,17 +40,13 @@ final class ReactiveClusterConnection extends StatefulRedisClusterConnectionImpl
 	/** The borrowed cluster connection of the lent form; {@code null} for the shared form. */
 	private final StatefulRedisClusterConnection<?, ?> borrowed;
 
-	private final Executor connectExecutor;
-
 	/** What Lettuce's commands that span nodes take for this connection's writer. */
 	private final RedisChannelWriter distribution;
 
-	private ReactiveClusterConnection(PoolWriter writer, BlockingPool pool, StatefulRedisClusterConnection<?, ?> borrowed,
-			Executor connectExecutor) {
+	private ReactiveClusterConnection(PoolWriter writer, BlockingPool pool, StatefulRedisClusterConnection<?, ?> borrowed) {
 		super(writer, NoClusterPush.INSTANCE, ByteBufferCodec.INSTANCE, pool.uri.getTimeout());
 		this.pool = pool;
 		this.borrowed = borrowed;
-		this.connectExecutor = connectExecutor;
 		setOptions(pool.clientOptions);
 		this.distribution = ClusterNodeViews.distributionWriter(writer, pool.clientOptions, this::route);
 	}
@@ -59,15 +54,15 @@ final class ReactiveClusterConnection extends StatefulRedisClusterConnectionImpl
 	/**
 	 * Return a connection that writes on the shared cluster connection of whichever generation is open.
 	 */
-	static ReactiveClusterConnection shared(BlockingPool pool, Executor connectExecutor) {
-		return new ReactiveClusterConnection(PoolWriter.shared(pool, connectExecutor), pool, null, connectExecutor);
+	static ReactiveClusterConnection shared(BlockingPool pool) {
+		return new ReactiveClusterConnection(PoolWriter.shared(pool), pool, null);
 	}
 
 	/**
 	 * Return a connection that writes on a borrowed cluster connection and gives it back when closed.
 	 */
 	static ReactiveClusterConnection lent(BlockingPool pool, StatefulRedisClusterConnection<?, ?> borrowed) {
-		return new ReactiveClusterConnection(PoolWriter.lent(pool, borrowed), pool, borrowed, Runnable::run);
+		return new ReactiveClusterConnection(PoolWriter.lent(pool, borrowed), pool, borrowed);
 	}
 
 	private boolean isShared() {
@@ -197,9 +192,9 @@ final class ReactiveClusterConnection extends StatefulRedisClusterConnectionImpl
 	/**
 	 * Apply a function to the pool's cluster connection: the borrowed one (with no generation, its
 	 * borrower holds the lease), or the open generation's shared one under a lease until the
-	 * function returns, opened on the connect executor when needed, so a Reactor or Netty thread
-	 * never waits for a connect. Node views of the shared one take a lease per command on that
-	 * generation.
+	 * function returns, once it is open: no thread waits for a connect, and a Reactor or Netty
+	 * thread that asks for a node connection does not either. Node views of the shared one take a
+	 * lease per command on that generation.
 	 */
 	private <T> CompletableFuture<T> onCluster(
 			BiFunction<BlockingGeneration, StatefulRedisClusterConnection<?, ?>, T> function) {
@@ -207,18 +202,30 @@ final class ReactiveClusterConnection extends StatefulRedisClusterConnectionImpl
 			return CompletableFuture.completedFuture(function.apply(null, this.borrowed));
 		}
 		BlockingGeneration generation = this.pool.acquire();
+		CompletableFuture<T> answer = new CompletableFuture<>();
 		try {
-			StatefulConnection<?, ?> ready = generation.readySharedConnection();
-			CompletableFuture<StatefulConnection<?, ?>> cluster = (ready != null) ? CompletableFuture.completedFuture(ready)
-					: CompletableFuture.supplyAsync(generation::sharedConnection, this.connectExecutor);
-			return cluster
-				.thenApply((connection) -> function.apply(generation, (StatefulRedisClusterConnection<?, ?>) connection))
-				.whenComplete((answer, ex) -> generation.release());
+			generation.whenSharedConnectionOpen((connection, ex) -> {
+				try {
+					if (ex != null) {
+						answer.completeExceptionally(ex);
+					}
+					else {
+						answer.complete(function.apply(generation, (StatefulRedisClusterConnection<?, ?>) connection));
+					}
+				}
+				catch (RuntimeException failure) {
+					answer.completeExceptionally(failure);
+				}
+				finally {
+					generation.release();
+				}
+			});
 		}
 		catch (RuntimeException ex) {
 			generation.release();
 			throw ex;
 		}
+		return answer;
 	}
 
 	private static <T> T await(CompletableFuture<T> future) {

@@ -3,7 +3,6 @@ package io.gdnode.pool.registry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.concurrent.Executor;
 
 import io.gdnode.pool.SharedConnectionStateException;
 import io.gdnode.pool.connect.ByteBufferCodec;
@@ -21,8 +20,8 @@ import io.lettuce.core.protocol.RedisCommand;
  * The {@linkplain #shared shared} form writes every command on the open generation's shared
  * connection, under a lease held until the command completes, fails or is cancelled: a pool with
  * a command in flight is never closed as idle. When the shared connection must first be opened,
- * the command is written from the pool's connect executor, so a Reactor or Netty thread never
- * waits for a connect. The {@linkplain #lent lent} form writes on one borrowed connection and
+ * the command is written once it is open, so no thread, a Reactor or Netty one least of all, waits
+ * for the connect. The {@linkplain #lent lent} form writes on one borrowed connection and
  * gives it back when closed, whoever closes it. A {@linkplain #node node} form writes on one node
  * connection of a {@link ReactiveClusterConnection}'s cluster connection.
  */
@@ -40,8 +39,8 @@ final class ReactiveConnection extends StatefulRedisConnectionImpl<ByteBuffer, B
 	/**
 	 * Return a connection that writes on the shared connection of whichever generation is open.
 	 */
-	static ReactiveConnection shared(BlockingPool pool, Executor connectExecutor) {
-		return new ReactiveConnection(PoolWriter.shared(pool, connectExecutor), true, pool.clientOptions,
+	static ReactiveConnection shared(BlockingPool pool) {
+		return new ReactiveConnection(PoolWriter.shared(pool), true, pool.clientOptions,
 				pool.uri.getTimeout());
 	}
 
