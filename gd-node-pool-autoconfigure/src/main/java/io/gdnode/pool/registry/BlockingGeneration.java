@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -74,9 +76,13 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 
 	private final TransactionLane lane;
 
+	/** Runs what may wait for a connect when asked on an event-loop thread, which must not wait. */
+	private final Executor offEventLoop;
+
 	BlockingGeneration(ConnectionOpener opener, RedisURI uri, RedisCodec<?, ?> codec, String name,
-			PoolDefinition definition, PoolCounters counters, Timer timer) {
+			PoolDefinition definition, PoolCounters counters, Timer timer, Executor offEventLoop) {
 		super(counters);
+		this.offEventLoop = offEventLoop;
 		this.opener = opener;
 		this.codec = codec;
 		this.uri = uri;
@@ -317,16 +323,13 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 				if (ex == null) {
 					session.resetDone();
 					this.dedicated.returnObject(connection);
+					onReturned.run();
 				}
 				else {
-					discard(connection);
+					discard(connection, onReturned);
 				}
-				onReturned.run();
 			});
-			case UNKNOWN -> {
-				discard(connection);
-				onReturned.run();
-			}
+			case UNKNOWN -> discard(connection, onReturned);
 		}
 	}
 
@@ -347,6 +350,32 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 			replies.add(commands.select(this.uri.getDatabase()).toCompletableFuture());
 		}
 		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Close a connection that cannot be lent again, then run {@code onReturned}. commons-pool2
+	 * replaces an invalidated connection at once, on the calling thread (2.13 always, 2.12 for a
+	 * waiting borrower): never on an event-loop thread, where a reactive borrower gives back, since
+	 * the new connection's channel may need that very thread and could then not connect within
+	 * the bound, stalling every channel of that event loop meanwhile.
+	 */
+	private void discard(StatefulConnection<?, ?> connection, Runnable onReturned) {
+		if (this.dedicated != null && !this.dedicated.isClosed()
+				&& Thread.currentThread() instanceof FastThreadLocalThread) {
+			try {
+				this.offEventLoop.execute(() -> discard(connection, onReturned));
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				// The pool retired, and a closed commons-pool2 pool replaces nothing.
+			}
+		}
+		try {
+			discard(connection);
+		}
+		finally {
+			onReturned.run();
+		}
 	}
 
 	private void discard(StatefulConnection<?, ?> connection) {

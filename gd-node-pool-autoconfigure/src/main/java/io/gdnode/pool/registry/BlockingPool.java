@@ -200,7 +200,7 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	@Override
 	BlockingGeneration openGeneration() {
 		return new BlockingGeneration(this.opener, this.uri, codec(), this.name, this.definition, this.counters,
-				this.resources.timer());
+				this.resources.timer(), this.connectExecutor);
 	}
 
 	private RedisCodec<?, ?> codec() {

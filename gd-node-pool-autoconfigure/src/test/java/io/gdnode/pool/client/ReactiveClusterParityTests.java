@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.gdnode.pool.PoolStats;
@@ -19,7 +21,12 @@ import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.BlockingPool;
 import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.Transports;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -194,6 +201,63 @@ class ReactiveClusterParityTests {
 			});
 			assertThat(registry.getPoolStats().pools()).doesNotContainKey("master-reactive");
 		});
+	}
+
+	@Test
+	void firstBlockingPopAndFirstCommandOfAFreshPoolRunTogether() {
+		for (int i = 0; i < 5; i++) {
+			this.contextRunner.run((context) -> {
+				ReactiveStringRedisTemplate template = template(context);
+				// Both connect first: the blocking pop a dedicated connection, the SET the shared one.
+				CompletableFuture<String> pop = template.opsForList().leftPop("jobs", Duration.ofSeconds(1)).toFuture();
+				CompletableFuture<Boolean> set = template.opsForValue().set("key", "v").toFuture();
+				assertThat(set).succeedsWithin(TIMEOUT).isEqualTo(true);
+				assertThat(pop).succeedsWithin(TIMEOUT).isNull();
+				assertThat(template.opsForValue().get("key").block(TIMEOUT)).isEqualTo("v");
+			});
+		}
+	}
+
+	/**
+	 * commons-pool2 replaces a discarded connection on the thread that gives it back, and a lent
+	 * cluster connection is always discarded. Here the only event loop not held by the test is the
+	 * one that gives back: a replacement opened there could not connect until the bound.
+	 */
+	@Test
+	void givingBackOnAnEventLoopNeverWaitsForAConnect() {
+		this.contextRunner.run((context) -> {
+			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
+			BlockingPool pool = openPool(registry, template(context));
+			StatefulConnection<?, ?> lent = pool.borrow();
+			EventLoopGroupProvider provider = registry.getClientResources().eventLoopGroupProvider();
+			EventLoopGroup group = provider.allocate(Transports.eventLoopGroupClass());
+			CountDownLatch givenBack = new CountDownLatch(1);
+			try {
+				List<EventExecutor> loops = new ArrayList<>();
+				group.forEach(loops::add);
+				for (EventExecutor other : loops.subList(1, loops.size())) {
+					other.execute(() -> awaitQuietly(givenBack));
+				}
+				long start = System.nanoTime();
+				loops.get(0).submit(() -> pool.giveBack(lent)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+			}
+			finally {
+				givenBack.countDown();
+				provider.release(group, 0, 0, TimeUnit.SECONDS);
+			}
+			await().atMost(TIMEOUT).until(() -> registry.getPoolStats("master").active() == 0);
+			assertThat(template(context).opsForList().leftPop("jobs", Duration.ofSeconds(1)).block(TIMEOUT)).isNull();
+		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
