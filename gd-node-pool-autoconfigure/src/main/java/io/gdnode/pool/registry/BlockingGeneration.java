@@ -224,10 +224,12 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 			cause = closed(null);
 		}
 		synchronized (this) {
-			// Under the lock, so a caller that finds the connection open writes after these.
-			for (BiConsumer<StatefulConnection<?, ?>, Throwable> waiting : this.waitingForShared) {
+			// Under the lock, so a caller that finds the connection open writes after these; by
+			// index, as a caller's completion may run here and queue one more of its commands.
+			List<BiConsumer<StatefulConnection<?, ?>, Throwable>> waiting = this.waitingForShared;
+			for (int i = 0; i < waiting.size(); i++) {
 				try {
-					waiting.accept((cause != null) ? null : connection, cause);
+					waiting.get(i).accept((cause != null) ? null : connection, cause);
 				}
 				catch (RuntimeException ex) {
 					logger.debug("Redis pool '" + this.name + "': a caller of the shared connection failed", ex);
