@@ -46,16 +46,6 @@ public record PoolDefinition(PoolRole role, PoolType type, RedisURI uri, Connect
 	}
 
 	/**
-	 * Return the same definition for another pool type, for example the reactive pool of a role.
-	 * @param type the other type
-	 * @return the definition
-	 */
-	public PoolDefinition withType(PoolType type) {
-		return new PoolDefinition(this.role, type, this.uri, this.connection, this.pooled, this.maxTotal,
-				this.minIdle, this.waitTimeout, this.topology, this.tls);
-	}
-
-	/**
 	 * Return the user and password of the URI. Lettuce 7 no longer has {@code RedisURI.getUsername()}
 	 * and {@code getPassword()}; its credentials provider is what both supported Lettuce lines share.
 	 * @return the credentials, with a {@code null} user and password where the URI has none

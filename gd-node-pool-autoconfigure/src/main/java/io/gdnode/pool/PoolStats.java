@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param name the name the pool is reported under
  * @param role the role: {@code master}, {@code slave} or {@code local}; the async pool is a {@code master} pool of type {@code async}
- * @param type {@code sync}, {@code reactive} or {@code async}
+ * @param type {@code sync} (a role's pool, for blocking and reactive use) or {@code async}
  * @param endpoint where the pool connects; never with a password
  * @param pooled whether dedicated connections are pooled
  * @param max the most dedicated connections the pool may hold

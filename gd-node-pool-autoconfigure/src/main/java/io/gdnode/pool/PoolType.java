@@ -8,16 +8,11 @@ import java.util.Locale;
 public enum PoolType {
 
 	/**
-	 * Blocking commands: one shared, multiplexed connection for plain commands plus a bounded
-	 * pool of dedicated connections for transactions, blocking commands and pipelines.
+	 * A role's blocking and reactive commands: one shared, multiplexed connection for plain
+	 * commands plus a bounded pool of dedicated connections for transactions, blocking commands
+	 * and pipelines.
 	 */
 	SYNC,
-
-	/**
-	 * Reactive commands of a Cluster role: a bounded pool of dedicated connections, one per reactive
-	 * operation. Other roles serve reactive commands from their sync pool.
-	 */
-	REACTIVE,
 
 	/** Non-blocking commands: a bounded pool that keeps a minimum of connections open once created. */
 	ASYNC;

@@ -42,8 +42,8 @@ public enum ConfiguredRole {
 	}
 
 	/**
-	 * Return the type of the pool this client uses ({@code sync} for the role factories, whose
-	 * reactive pools are derived from it).
+	 * Return the type of the pool this client uses ({@code sync} for the role factories, which
+	 * serve blocking and reactive connections from it).
 	 * @return the pool type
 	 */
 	public PoolType poolType() {

@@ -7,7 +7,6 @@ import java.util.function.Function;
 
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolTopology;
-import io.gdnode.pool.PoolType;
 import io.gdnode.pool.PoolView;
 import io.gdnode.pool.SharedConnectionStateException;
 import io.gdnode.pool.connect.SessionTracker;
@@ -46,17 +45,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionProvid
  * valid while the registry closes idle pools and opens them again.
  * <p>
  * Reactive connections come from the same pool as blocking ones, seen through Spring Data Redis's
- * reactive codec, so the role has one bound. A Cluster role still serves reactive connections
- * from a pool of their own, {@code <role>-reactive}, one dedicated connection per operation.
+ * reactive codec, so the role has one bound, a Cluster role too.
  */
 public class RoleConnectionFactory extends LettuceConnectionFactory {
 
 	private final SharedPoolRegistry registry;
 
 	private final BlockingPool syncPool;
-
-	/** The pool of reactive connections of a Cluster role; {@code null} otherwise (the sync pool serves them). */
-	private final BlockingPool clusterReactivePool;
 
 	private final AtomicBoolean detached = new AtomicBoolean();
 
@@ -68,7 +63,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	/**
 	 * Create a factory attached to the registry's pools for the given definition.
 	 * @param registry the registry that owns the pools
-	 * @param definition the sync pool's definition; the reactive pool uses the same with type {@code reactive}
+	 * @param definition the role pool's definition
 	 */
 	public RoleConnectionFactory(SharedPoolRegistry registry, PoolDefinition definition) {
 		this(registry, definition, PoolSettingNames.NONE);
@@ -78,7 +73,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	 * Create a factory attached to the registry's pools for the given definition, whose errors
 	 * name the setting to change.
 	 * @param registry the registry that owns the pools
-	 * @param definition the sync pool's definition; the reactive pool uses the same with type {@code reactive}
+	 * @param definition the role pool's definition
 	 * @param settingNames names the settings behind a pool's limits
 	 */
 	public RoleConnectionFactory(SharedPoolRegistry registry, PoolDefinition definition,
@@ -89,12 +84,10 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 			.build());
 		this.registry = registry;
 		this.syncPool = registry.attach(definition);
-		this.clusterReactivePool = (definition.topology().kind() == PoolTopology.Kind.CLUSTER)
-				? registry.attach(definition.withType(PoolType.REACTIVE)) : null;
 		// The pool shares its connection, with a lease per use: Spring Data Redis must not open a
 		// shared connection of its own (see getSharedConnection()), but reactive connections get the
-		// pool's shared one. A Cluster role's reactive connections borrow one each instead.
-		setShareNativeConnection(this.clusterReactivePool == null);
+		// pool's shared one.
+		setShareNativeConnection(true);
 		this.exceptionTranslator = new PoolExceptionTranslator(this.syncPool, settingNames);
 	}
 
@@ -127,20 +120,12 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	}
 
 	/**
-	 * Return what the application may see and do with the pool behind blocking connections.
+	 * Return what the application may see and do with the role's pool, behind blocking and
+	 * reactive connections alike.
 	 * @return the view of the role's pool, for example {@code master}
 	 */
 	public PoolView getPool() {
 		return this.syncPool;
-	}
-
-	/**
-	 * Return what the application may see and do with the pool behind reactive connections: the
-	 * role's pool, or for a Cluster role its reactive pool.
-	 * @return the view of the pool, for example {@code master}, or {@code master-reactive} for a Cluster role
-	 */
-	public PoolView getReactivePool() {
-		return (this.clusterReactivePool != null) ? this.clusterReactivePool : this.syncPool;
 	}
 
 	@Override
@@ -148,9 +133,7 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		if (codec instanceof ByteArrayCodec) {
 			return RegistryConnectionProvider.of(this.syncPool, this.exceptionTranslator);
 		}
-		return (this.clusterReactivePool != null)
-				? RegistryConnectionProvider.of(this.clusterReactivePool, this.exceptionTranslator)
-				: RegistryConnectionProvider.reactive(this.syncPool, codec, this.exceptionTranslator);
+		return RegistryConnectionProvider.reactive(this.syncPool, codec, this.exceptionTranslator);
 	}
 
 	/**
@@ -174,10 +157,12 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 	/**
 	 * Return the pool's shared connection seen through the reactive codec: each command runs under
 	 * a lease on the pool until it completes, so a pool is never closed under a reactive command.
+	 * A Cluster role's is a cluster connection, whose node connections run their commands under a
+	 * lease too.
 	 */
 	@Override
 	protected StatefulConnection<ByteBuffer, ByteBuffer> getSharedReactiveConnection() {
-		return (this.clusterReactivePool != null) ? null : this.syncPool.sharedReactiveConnection();
+		return this.syncPool.sharedReactiveConnection();
 	}
 
 	/**
@@ -254,9 +239,6 @@ public class RoleConnectionFactory extends LettuceConnectionFactory {
 		super.destroy();
 		if (this.detached.compareAndSet(false, true)) {
 			this.registry.detach(this.syncPool);
-			if (this.clusterReactivePool != null) {
-				this.registry.detach(this.clusterReactivePool);
-			}
 		}
 	}
 

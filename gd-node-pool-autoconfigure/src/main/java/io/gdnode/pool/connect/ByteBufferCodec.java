@@ -8,7 +8,7 @@ import io.lettuce.core.codec.RedisCodec;
  * The codec Spring Data Redis expects on reactive connections: {@link ByteBuffer} keys and
  * values, each decoded into a buffer of its own because Lettuce reuses its read buffers.
  */
-enum ByteBufferCodec implements RedisCodec<ByteBuffer, ByteBuffer> {
+public enum ByteBufferCodec implements RedisCodec<ByteBuffer, ByteBuffer> {
 
 	INSTANCE;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.gdnode.pool.PoolNode;
 import io.gdnode.pool.PoolTopology;
@@ -15,6 +16,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -34,7 +36,11 @@ final class ClusterTopology implements Topology {
 
 	private final PoolTopology topology;
 
-	private volatile boolean connected;
+	/** Whether the layout was read: until then Lettuce refuses to connect, and reading it blocks. */
+	private volatile boolean layoutRead;
+
+	/** The first read of the layout, which every connect that starts before it is done waits for. */
+	private final AtomicReference<CompletableFuture<Void>> firstRead = new AtomicReference<>();
 
 	ClusterTopology(RedisURI uri, PoolTopology topology, ClientResources resources, ClientOptions options) {
 		this.topology = topology;
@@ -55,14 +61,39 @@ final class ClusterTopology implements Topology {
 
 	@Override
 	public <K, V> CompletableFuture<StatefulConnection<K, V>> connect(RedisCodec<K, V> codec, RedisURI uri, boolean probe) {
-		// A new client learns the cluster's partitions first, without blocking the caller.
-		CompletableFuture<Void> partitions = this.connected ? CompletableFuture.completedFuture(null)
-				: this.client.refreshPartitionsAsync().toCompletableFuture();
-		return partitions.thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
+		return partitionsRead().thenCompose((ignored) -> this.client.connectAsync(codec)).thenApply((connection) -> {
 			connection.setReadFrom(ReplicaReads.of(this.topology.reads(), null));
-			this.connected = true;
 			return connection;
 		});
+	}
+
+	/**
+	 * A new client learns the cluster's partitions first, without blocking the caller: Lettuce
+	 * refuses to connect before it knows them. Connects that start together (a pool's first
+	 * command and first blocking pop) share one read: two would each install a layout of their own
+	 * in the client, the second replacing the one the first connection was given. A failed read is
+	 * tried again by the next connect.
+	 */
+	private CompletableFuture<Void> partitionsRead() {
+		if (this.layoutRead) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Void> read = new CompletableFuture<>();
+		CompletableFuture<Void> underWay = this.firstRead.compareAndExchange(null, read);
+		if (underWay != null) {
+			return underWay;
+		}
+		this.client.refreshPartitionsAsync().whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				this.firstRead.set(null);
+				read.completeExceptionally(ex);
+			}
+			else {
+				this.layoutRead = true;
+				read.complete(null);
+			}
+		});
+		return read;
 	}
 
 	/**
@@ -79,7 +110,9 @@ final class ClusterTopology implements Topology {
 	@Override
 	public <K, V> CompletableFuture<StatefulRedisPubSubConnection<K, V>> connectPubSub(RedisCodec<K, V> codec,
 			RedisURI uri) {
-		return this.client.connectPubSubAsync(codec).toCompletableFuture().thenApply((connection) -> connection);
+		// A subscription may be the pool's first connection.
+		return partitionsRead().thenCompose((ignored) -> this.client.connectPubSubAsync(codec).toCompletableFuture())
+			.thenApply((connection) -> connection);
 	}
 
 	@Override
@@ -87,13 +120,18 @@ final class ClusterTopology implements Topology {
 		return ((StatefulRedisClusterConnection<?, ?>) connection).async().ping().toCompletableFuture();
 	}
 
+	@Override
+	public Partitions clusterLayout() {
+		return this.layoutRead ? this.client.getPartitions() : null;
+	}
+
 	/**
-	 * Return the cluster's nodes as this pool last saw them, once it has connected; the seed nodes before.
+	 * Return the cluster's nodes as this pool last saw them, once it has read their layout; the seed nodes before.
 	 */
 	@Override
 	public List<PoolNode> nodes() {
 		List<PoolNode> nodes = new ArrayList<>();
-		if (!this.connected) {
+		if (!this.layoutRead) {
 			this.topology.nodes().forEach((node) -> nodes.add(new PoolNode(node, "seed")));
 			return nodes;
 		}

@@ -19,6 +19,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -101,7 +102,10 @@ public final class ConnectionOpener {
 		return await(this.gate.connect(() -> bounded(() -> this.topology.connectPubSub(codec, uri))));
 	}
 
-	private <C> C await(CompletableFuture<C> opening) {
+	/**
+	 * Wait for a connection being opened through {@link #openAsync}, failing as {@link #open} does.
+	 */
+	public <C> C await(CompletableFuture<C> opening) {
 		try {
 			return opening.join();
 		}
@@ -183,6 +187,14 @@ public final class ConnectionOpener {
 	 */
 	public List<PoolNode> nodes() {
 		return this.topology.nodes();
+	}
+
+	/**
+	 * Return a Redis Cluster's layout as the pool last read it, without asking Redis: {@code null}
+	 * before the first connection, and for other topologies.
+	 */
+	public Partitions clusterLayout() {
+		return this.topology.clusterLayout();
 	}
 
 	/**

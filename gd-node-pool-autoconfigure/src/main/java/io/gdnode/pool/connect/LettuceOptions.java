@@ -32,15 +32,14 @@ public final class LettuceOptions {
 	}
 
 	/**
-	 * Return the codec of a pool's connections: byte arrays for Spring Data Redis's blocking
-	 * connections, byte buffers for its reactive ones, Strings for the async pool.
+	 * Return the codec of a pool's connections: byte arrays for Spring Data Redis's connections
+	 * (its reactive ones write their byte-buffer commands on them), Strings for the async pool.
 	 * @param type the pool type
 	 * @return the codec
 	 */
 	public static RedisCodec<?, ?> codec(PoolType type) {
 		return switch (type) {
 			case SYNC -> ByteArrayCodec.INSTANCE;
-			case REACTIVE -> ByteBufferCodec.INSTANCE;
 			case ASYNC -> StringCodec.UTF8;
 		};
 	}

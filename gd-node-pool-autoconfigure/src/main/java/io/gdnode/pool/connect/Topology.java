@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import io.gdnode.pool.PoolNode;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
@@ -38,6 +39,14 @@ interface Topology {
 	 * Return the servers the pool talks to, with their roles, as far as known without asking Redis.
 	 */
 	List<PoolNode> nodes();
+
+	/**
+	 * Return a Redis Cluster's layout as the pool's cluster client last read it, without asking
+	 * Redis: {@code null} before it was read, and for other topologies.
+	 */
+	default Partitions clusterLayout() {
+		return null;
+	}
 
 	/**
 	 * Return whether Lettuce heals this topology's connections itself, so that the pool replaces a

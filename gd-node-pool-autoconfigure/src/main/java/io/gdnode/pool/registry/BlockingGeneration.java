@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import io.gdnode.pool.PoolClosedException;
 import io.gdnode.pool.PoolDefinition;
@@ -32,7 +36,7 @@ import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
- * A generation of a sync or reactive pool: a lazily opened shared connection for plain commands,
+ * A generation of a role's pool: a lazily opened shared connection for plain commands,
  * a lazily opened {@link TransactionLane} for transactions, and a commons-pool2 pool of dedicated
  * connections, or none when pooling is off.
  * <p>
@@ -60,6 +64,9 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 
 	private volatile StatefulConnection<?, ?> shared;
 
+	/** What waits for the shared connection being opened; {@code null} when none is being opened. */
+	private List<BiConsumer<StatefulConnection<?, ?>, Throwable>> waitingForShared;
+
 	/** Connections of this generation now open; read as one number, unlike the pool's active and idle. */
 	private final AtomicInteger open = new AtomicInteger();
 
@@ -69,9 +76,13 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 
 	private final TransactionLane lane;
 
+	/** Runs what may wait for a connect when asked on an event-loop thread, which must not wait. */
+	private final Executor offEventLoop;
+
 	BlockingGeneration(ConnectionOpener opener, RedisURI uri, RedisCodec<?, ?> codec, String name,
-			PoolDefinition definition, PoolCounters counters, Timer timer) {
+			PoolDefinition definition, PoolCounters counters, Timer timer, Executor offEventLoop) {
 		super(counters);
+		this.offEventLoop = offEventLoop;
 		this.opener = opener;
 		this.codec = codec;
 		this.uri = uri;
@@ -130,27 +141,105 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 		return config;
 	}
 
+	/**
+	 * Return the shared connection, opening it first if needed and waiting for that: for blocking
+	 * callers only.
+	 */
 	StatefulConnection<?, ?> sharedConnection() {
-		StatefulConnection<?, ?> connection = this.shared;
-		if (connection == null || this.opener.broken(connection)) {
-			synchronized (this) {
-				connection = this.shared;
-				if (connection != null && this.opener.broken(connection)) {
+		StatefulConnection<?, ?> connection = readySharedConnection();
+		if (connection != null) {
+			return connection;
+		}
+		CompletableFuture<StatefulConnection<?, ?>> opened = new CompletableFuture<>();
+		whenSharedConnectionOpen((open, ex) -> {
+			if (ex != null) {
+				opened.completeExceptionally(ex);
+			}
+			else {
+				opened.complete(open);
+			}
+		});
+		return this.opener.await(opened);
+	}
+
+	/**
+	 * Run an action on the shared connection as soon as it is open, opening it (or replacing a
+	 * broken one) if needed, without blocking: one connect serves every caller that arrives
+	 * meanwhile, and their actions run in the order they arrived, before any later caller's. No
+	 * lock is held while connecting, so no thread waits on this generation for a connect.
+	 * @param action given the connection, or the failure to open it
+	 */
+	void whenSharedConnectionOpen(BiConsumer<StatefulConnection<?, ?>, Throwable> action) {
+		StatefulConnection<?, ?> ready = readySharedConnection();
+		if (ready != null) {
+			// Set only once the callers that waited for it have written: this one comes after them.
+			action.accept(ready, null);
+			return;
+		}
+		StatefulConnection<?, ?> broken = null;
+		boolean connect = false;
+		synchronized (this) {
+			StatefulConnection<?, ?> connection = this.shared;
+			if (connection != null && !this.opener.broken(connection)) {
+				ready = connection;
+			}
+			else {
+				if (connection != null) {
 					this.shared = null;
-					destroy(connection);
-					connection = null;
+					broken = connection;
 				}
-				if (connection == null) {
-					connection = connect();
-					SessionTracker session = SessionTracker.of(connection);
-					if (session != null) {
-						session.share();
-					}
-					this.shared = connection;
+				connect = (this.waitingForShared == null);
+				if (connect) {
+					this.waitingForShared = new ArrayList<>();
 				}
+				this.waitingForShared.add(action);
 			}
 		}
-		return connection;
+		if (ready != null) {
+			action.accept(ready, null);
+			return;
+		}
+		if (broken != null) {
+			destroy(broken);
+		}
+		if (connect) {
+			this.opener.openAsync(this.codec, this.uri).whenComplete(this::sharedConnectionOpened);
+		}
+	}
+
+	private void sharedConnectionOpened(StatefulConnection<?, ?> connection, Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (connection != null) {
+			counted(connection);
+			SessionTracker session = SessionTracker.of(connection);
+			if (session != null) {
+				session.share();
+			}
+		}
+		boolean retired = connection != null && isClosed();
+		if (retired) {
+			// Retired while connecting: nobody may use it, and close() has run already.
+			destroy(connection);
+			cause = closed(null);
+		}
+		synchronized (this) {
+			// Under the lock, so a caller that finds the connection open writes after these; by
+			// index, as a caller's completion may run here and queue one more of its commands.
+			List<BiConsumer<StatefulConnection<?, ?>, Throwable>> waiting = this.waitingForShared;
+			for (int i = 0; i < waiting.size(); i++) {
+				try {
+					waiting.get(i).accept((cause != null) ? null : connection, cause);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Redis pool '" + this.name + "': a caller of the shared connection failed", ex);
+				}
+			}
+			this.waitingForShared = null;
+			if (cause == null) {
+				this.shared = connection;
+			}
+		}
 	}
 
 	/**
@@ -236,16 +325,13 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 				if (ex == null) {
 					session.resetDone();
 					this.dedicated.returnObject(connection);
+					onReturned.run();
 				}
 				else {
-					discard(connection);
+					discard(connection, onReturned);
 				}
-				onReturned.run();
 			});
-			case UNKNOWN -> {
-				discard(connection);
-				onReturned.run();
-			}
+			case UNKNOWN -> discard(connection, onReturned);
 		}
 	}
 
@@ -268,6 +354,32 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
 	}
 
+	/**
+	 * Close a connection that cannot be lent again, then run {@code onReturned}. commons-pool2
+	 * replaces an invalidated connection at once, on the calling thread (2.13 always, 2.12 for a
+	 * waiting borrower): never on an event-loop thread, where a reactive borrower gives back, since
+	 * the new connection's channel may need that very thread and could then not connect within
+	 * the bound, stalling every channel of that event loop meanwhile.
+	 */
+	private void discard(StatefulConnection<?, ?> connection, Runnable onReturned) {
+		if (this.dedicated != null && !this.dedicated.isClosed()
+				&& Thread.currentThread() instanceof FastThreadLocalThread) {
+			try {
+				this.offEventLoop.execute(() -> discard(connection, onReturned));
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				// The pool retired, and a closed commons-pool2 pool replaces nothing.
+			}
+		}
+		try {
+			discard(connection);
+		}
+		finally {
+			onReturned.run();
+		}
+	}
+
 	private void discard(StatefulConnection<?, ?> connection) {
 		if (this.dedicated == null) {
 			destroy(connection);
@@ -282,7 +394,10 @@ final class BlockingGeneration extends PoolGeneration implements DedicatedConnec
 	}
 
 	private StatefulConnection<?, ?> connect() {
-		StatefulConnection<?, ?> connection = this.opener.open(this.codec, this.uri);
+		return counted(this.opener.open(this.codec, this.uri));
+	}
+
+	private StatefulConnection<?, ?> counted(StatefulConnection<?, ?> connection) {
 		this.open.incrementAndGet();
 		this.counters.created.increment();
 		return connection;

@@ -14,7 +14,7 @@ import io.gdnode.pool.PoolTopology;
 import io.gdnode.pool.connect.ConnectionOpener;
 import io.gdnode.pool.connect.LettuceOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -30,13 +30,18 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	/** Runs what may wait for a connection (a borrow, a connect) off the caller's thread. */
 	private final ThreadPoolExecutor connectExecutor;
 
-	private final StatefulRedisConnection<ByteBuffer, ByteBuffer> sharedReactiveConnection;
+	private final StatefulConnection<ByteBuffer, ByteBuffer> sharedReactiveConnection;
 
 	BlockingPool(PoolKey key, PoolDefinition definition, String name, ClientResources resources,
 			Duration leakThreshold) {
 		super(key, definition, name, resources, leakThreshold);
 		this.connectExecutor = connectExecutor(name, definition);
-		this.sharedReactiveConnection = ReactiveConnection.shared(this, this.connectExecutor);
+		this.sharedReactiveConnection = isCluster() ? ReactiveClusterConnection.shared(this)
+				: ReactiveConnection.shared(this);
+	}
+
+	private boolean isCluster() {
+		return this.definition.topology().kind() == PoolTopology.Kind.CLUSTER;
 	}
 
 	/**
@@ -68,21 +73,25 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	/**
 	 * Return a reactive ({@link ByteBuffer} codec) connection whose commands run on the pool's shared
 	 * connection, each under a lease until it completes. Closing it does nothing: the pool owns the
-	 * shared connection. Not for Cluster pools.
+	 * shared connection. For a Cluster pool it is a {@code StatefulRedisClusterConnection}, whose
+	 * node connections are views of the shared connection's, a lease per command too.
 	 * @return the shared reactive connection
 	 */
-	public StatefulRedisConnection<ByteBuffer, ByteBuffer> sharedReactiveConnection() {
+	public StatefulConnection<ByteBuffer, ByteBuffer> sharedReactiveConnection() {
 		return this.sharedReactiveConnection;
 	}
 
 	/**
 	 * Borrow a dedicated connection as a reactive ({@link ByteBuffer} codec) connection: closing it,
-	 * or handing it to {@link #giveBack}, gives the borrowed connection back. Not for Cluster pools.
+	 * or handing it to {@link #giveBack}, gives the borrowed connection back. For a Cluster pool it
+	 * is a {@code StatefulRedisClusterConnection}.
 	 * @return the connection
 	 * @throws PoolExhaustedException when no connection came back in time
 	 */
-	public StatefulRedisConnection<ByteBuffer, ByteBuffer> borrowReactive() {
-		return ReactiveConnection.lent(this, borrow());
+	public StatefulConnection<ByteBuffer, ByteBuffer> borrowReactive() {
+		StatefulConnection<?, ?> borrowed = borrow();
+		return (borrowed instanceof StatefulRedisClusterConnection<?, ?> cluster)
+				? ReactiveClusterConnection.lent(this, cluster) : ReactiveConnection.lent(this, borrowed);
 	}
 
 	/**
@@ -122,7 +131,7 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	 */
 	@SuppressWarnings("unchecked")
 	public <C extends StatefulConnection<?, ?>> C transactionConnection() {
-		if (this.definition.topology().kind() == PoolTopology.Kind.CLUSTER) {
+		if (isCluster()) {
 			// As Spring Data Redis says too: a block's keys may live on different nodes.
 			throw new UnsupportedOperationException(
 					"Redis pool '" + this.name + "' is a Redis Cluster pool: MULTI ... EXEC is not supported in cluster mode");
@@ -136,9 +145,9 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	 * @param connection the connection
 	 */
 	public void giveBack(StatefulConnection<?, ?> connection) {
-		if (connection instanceof ReactiveConnection reactive) {
+		if (connection instanceof ReactiveConnection || connection instanceof ReactiveClusterConnection) {
 			// Gives back the connection it was lent.
-			reactive.closeAsync();
+			connection.closeAsync();
 			return;
 		}
 		untrack(connection);
@@ -191,7 +200,7 @@ public final class BlockingPool extends SharedPool<BlockingGeneration> {
 	@Override
 	BlockingGeneration openGeneration() {
 		return new BlockingGeneration(this.opener, this.uri, codec(), this.name, this.definition, this.counters,
-				this.resources.timer());
+				this.resources.timer(), this.connectExecutor);
 	}
 
 	private RedisCodec<?, ?> codec() {

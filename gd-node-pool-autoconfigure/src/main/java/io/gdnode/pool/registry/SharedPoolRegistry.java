@@ -107,9 +107,9 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Attach a client to the blocking (or reactive) pool for the given definition, creating the
-	 * (still closed) pool if this is its first client. Opens no connection.
-	 * @param definition what the client asks for: a {@code sync} or {@code reactive} pool
+	 * Attach a client to the blocking pool for the given definition, creating the (still closed)
+	 * pool if this is its first client. Opens no connection.
+	 * @param definition what the client asks for: a {@code sync} pool
 	 * @return the pool, shared with every client asking for the same
 	 */
 	public BlockingPool attach(PoolDefinition definition) {
@@ -151,12 +151,11 @@ public class SharedPoolRegistry implements SmartLifecycle, DisposableBean {
 
 	/**
 	 * Return the name a pool is reported under, before any disambiguation.
-	 * @return {@code master}, {@code master-reactive}, {@code async}, ...
+	 * @return {@code master}, {@code slave}, {@code async}, ...
 	 */
 	private static String baseName(PoolDefinition definition) {
 		return switch (definition.type()) {
 			case SYNC -> definition.role().id();
-			case REACTIVE -> definition.role().id() + "-" + definition.type().id();
 			case ASYNC -> definition.type().id();
 		};
 	}

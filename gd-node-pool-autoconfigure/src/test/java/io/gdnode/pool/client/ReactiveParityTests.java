@@ -37,7 +37,6 @@ import org.springframework.data.domain.Range;
 import org.springframework.data.geo.Distance;
 import org.springframework.data.geo.Metrics;
 import org.springframework.data.geo.Point;
-import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -126,28 +125,14 @@ class ReactiveParityTests {
 	@ParameterizedTest
 	@EnumSource(Factory.class)
 	void commandOnAKeyOfTheWrongTypeFailsWithRedisReason(Factory factory) {
-		factory.run((template) -> {
-			template.opsForList().leftPush("list", "item").block(TIMEOUT);
-			assertThatExceptionOfType(RedisSystemException.class)
-				.isThrownBy(() -> template.opsForValue().get("list").block(TIMEOUT))
-				.havingCause()
-				.withMessageStartingWith("WRONGTYPE");
-			// The connection that carried the error still serves the next command.
-			assertThat(template.opsForList().range("list", 0, -1).collectList().block(TIMEOUT)).containsExactly("item");
-		});
+		factory.run((template) -> ReactiveScenarios.wrongTypeFailsWithRedisReason(template, TIMEOUT));
 	}
 
 	@ParameterizedTest
 	@EnumSource(Factory.class)
 	void blockingPopWaitsItsTimeoutThenGetsAPushedItem(Factory factory) {
-		factory.run((template) -> {
-			assertThat(template.opsForList().leftPop("queue", Duration.ofSeconds(1)).block(TIMEOUT)).isNull();
-			CompletableFuture<String> pop = template.opsForList().leftPop("queue", Duration.ofSeconds(5)).toFuture();
-			await().atMost(TIMEOUT).until(() -> blockedClients() == 1);
-			template.opsForList().rightPush("queue", "job").block(TIMEOUT);
-			assertThat(pop).succeedsWithin(TIMEOUT).isEqualTo("job");
-			assertThat(redis.command("LLEN", "queue")).isEqualTo("0");
-		});
+		factory.run((template) -> ReactiveScenarios.blockingPopWaitsItsTimeoutThenGetsAPushedItem(template, TIMEOUT,
+				ReactiveParityTests::blockedClients, () -> redis.command("LLEN", "queue")));
 	}
 
 	@ParameterizedTest

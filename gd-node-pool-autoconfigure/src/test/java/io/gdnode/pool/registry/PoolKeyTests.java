@@ -69,8 +69,9 @@ class PoolKeyTests {
 	@Test
 	void typeTakesPart() {
 		PoolDefinition blocking = definition("redis://127.0.0.1:6390", PoolRole.MASTER, 10, PoolTopology.STANDALONE);
-		assertThat(PoolKey.shared(blocking, resources))
-			.isNotEqualTo(PoolKey.shared(blocking.withType(PoolType.REACTIVE), resources));
+		PoolDefinition async = new PoolDefinition(PoolRole.MASTER, PoolType.ASYNC, blocking.uri(), CONNECTION, true, 10,
+				0, Duration.ofSeconds(1), PoolTopology.STANDALONE, null);
+		assertThat(PoolKey.shared(blocking, resources)).isNotEqualTo(PoolKey.shared(async, resources));
 	}
 
 	@Test

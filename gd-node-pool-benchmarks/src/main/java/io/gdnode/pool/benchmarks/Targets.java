@@ -106,8 +106,7 @@ final class Targets {
 					(bound != null) ? bound : "no pool of that name"));
 		}
 		return new Row("Never more connections than the documented bound per pool (size + 2 for a sync pool: "
-				+ "its pooled connections, the shared one and the one its transactions share; size for a reactive "
-				+ "or async pool)",
+				+ "its pooled connections, the shared one and the one its transactions share; max for the async pool)",
 				"most seen in any run, phase and N: " + trim(measured), met);
 	}
 
@@ -291,7 +290,6 @@ final class Targets {
 		int slave = defaults.getSlave().getPool().getSize();
 		int local = defaults.getLocal().getPool().getSize();
 		return Map.of(prefix + "master", master + 2, prefix + "slave", slave + 2, prefix + "local", local + 2,
-				prefix + "master-reactive", master, prefix + "slave-reactive", slave, prefix + "local-reactive", local,
 				prefix + "async", defaults.getAsync().getPool().getMax());
 	}
 
