@@ -293,8 +293,10 @@ class ReactiveClusterParityTests {
 			CompletableFuture<Boolean> set;
 			try {
 				set = template.opsForValue().set("paused", "v").toFuture();
-				// At least the command's lease (a keepalive probe may hold one for a moment too).
-				await().atMost(TIMEOUT).until(() -> registry.getPoolStats("master").leases() >= 1);
+				// At least the command's lease (a keepalive probe may hold one for a moment too);
+				// a command that ended instead fails here, with its outcome.
+				await().atMost(TIMEOUT).until(() -> set.isDone() || registry.getPoolStats("master").leases() >= 1);
+				assertThat(set).isNotDone();
 				assertThat(pool.closeIfUnused()).isFalse();
 			}
 			finally {
@@ -318,17 +320,21 @@ class ReactiveClusterParityTests {
 			ReactiveRedisConnectionFactory factory = context.getBean(ReactiveRedisConnectionFactory.class);
 			BlockingPool pool = openPool(registry, template(context));
 			ReactiveRedisClusterConnection connection = factory.getReactiveClusterConnection();
-			RedisClusterNode node = connection.clusterGetNodes().filter(RedisClusterNode::isMaster).blockFirst(TIMEOUT);
+			RedisClusterNode node = connection.clusterGetNodes()
+				.filter((candidate) -> candidate.isMaster() && !candidate.getSlotRange().getSlots().isEmpty())
+				.blockFirst(TIMEOUT);
 			LocalRedisServer server = redis.nodes().stream().filter((n) -> n.port() == node.getPort()).findFirst().orElseThrow();
 			// Redis holds back writes until unpaused: the node's FLUSHDB stays unanswered, in flight.
 			server.command("CLIENT", "PAUSE", "30000", "WRITE");
 			CompletableFuture<String> flushed;
 			try {
 				flushed = connection.serverCommands().flushDb(node).toFuture();
-				// At least the command's lease (a keepalive probe may hold one for a moment too).
-				await().atMost(TIMEOUT).until(() -> registry.getPoolStats("master").leases() >= 1);
-				assertThat(pool.closeIfUnused()).isFalse();
+				// At least the command's lease (a keepalive probe may hold one for a moment too);
+				// a command that ended instead fails here, with its outcome.
+				await().atMost(TIMEOUT)
+					.until(() -> flushed.isDone() || registry.getPoolStats("master").leases() >= 1);
 				assertThat(flushed).isNotDone();
+				assertThat(pool.closeIfUnused()).isFalse();
 			}
 			finally {
 				server.command("CLIENT", "UNPAUSE");

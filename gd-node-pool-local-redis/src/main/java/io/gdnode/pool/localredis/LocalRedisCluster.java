@@ -51,7 +51,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		arguments.addAll(List.of("--cluster-replicas", "1"));
 		cluster(arguments);
 		if (!await(this::ready)) {
-			throw new IllegalStateException("The cluster did not report cluster_state:ok on every node within "
+			throw new IllegalStateException("The cluster did not report cluster_state:ok and its replicas on every node within "
 					+ READY_TIMEOUT.toSeconds() + " s");
 		}
 	}
@@ -60,8 +60,21 @@ public final class LocalRedisCluster implements AutoCloseable {
 		return this.nodes.stream().allMatch((node) -> {
 			String info = node.command("CLUSTER", "INFO");
 			return info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
-					&& info.contains("cluster_known_nodes:" + this.nodes.size());
+					&& info.contains("cluster_known_nodes:" + this.nodes.size()) && seesEveryReplica(node);
 		}) && masters().size() * 2 == this.nodes.size();
+	}
+
+	/**
+	 * Whether the node's own layout (CLUSTER NODES) shows every replica as one. A new cluster's
+	 * nodes learn of the replicas by gossip: a client that read the layout from a node that had not
+	 * yet would take a replica for a master without slots, and send it writes.
+	 */
+	private boolean seesEveryReplica(LocalRedisServer node) {
+		long replicas = node.command("CLUSTER", "NODES")
+			.lines()
+			.filter((line) -> line.split(" ")[2].contains("slave"))
+			.count();
+		return replicas * 2 == this.nodes.size();
 	}
 
 	/**
