@@ -19,7 +19,6 @@ import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.localredis.LocalRedisClusterExtension;
 import io.gdnode.pool.localredis.LocalRedisServer;
 import io.gdnode.pool.registry.BlockingPool;
-import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.SlotHash;
@@ -38,7 +37,6 @@ import reactor.core.publisher.Flux;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.ReactiveRedisClusterConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -48,6 +46,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 
+import static io.gdnode.pool.client.ReactiveScenarios.openPool;
+import static io.gdnode.pool.client.ReactiveScenarios.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -227,7 +227,7 @@ class ReactiveClusterParityTests {
 	void givingBackOnAnEventLoopNeverWaitsForAConnect() {
 		this.contextRunner.run((context) -> {
 			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
-			BlockingPool pool = openPool(registry, template(context));
+			BlockingPool pool = openPool(registry, template(context), TIMEOUT);
 			StatefulConnection<?, ?> lent = pool.borrow();
 			EventLoopGroupProvider provider = registry.getClientResources().eventLoopGroupProvider();
 			EventLoopGroup group = provider.allocate(Transports.eventLoopGroupClass());
@@ -286,7 +286,7 @@ class ReactiveClusterParityTests {
 		this.contextRunner.run((context) -> {
 			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
 			ReactiveStringRedisTemplate template = template(context);
-			BlockingPool pool = openPool(registry, template);
+			BlockingPool pool = openPool(registry, template, TIMEOUT);
 			LocalRedisServer master = mastersHolding("paused");
 			// Redis holds back writes until unpaused: the SET stays unanswered, in flight.
 			master.command("CLIENT", "PAUSE", "30000", "WRITE");
@@ -318,7 +318,7 @@ class ReactiveClusterParityTests {
 		this.contextRunner.run((context) -> {
 			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
 			ReactiveRedisConnectionFactory factory = context.getBean(ReactiveRedisConnectionFactory.class);
-			BlockingPool pool = openPool(registry, template(context));
+			BlockingPool pool = openPool(registry, template(context), TIMEOUT);
 			ReactiveRedisClusterConnection connection = factory.getReactiveClusterConnection();
 			RedisClusterNode node = connection.clusterGetNodes()
 				.filter((candidate) -> candidate.isMaster() && !candidate.getSlotRange().getSlots().isEmpty())
@@ -365,18 +365,6 @@ class ReactiveClusterParityTests {
 			.withConfiguration(AutoConfigurations.of(RedisPoolAutoConfiguration.class, DataRedisAutoConfiguration.class))
 			.withPropertyValues("redis.cluster.nodes=" + redis.seeds(), "redis.shared=0", "redis.timeout.command=5s",
 					"redis.timeout.connect=5s");
-	}
-
-	private static ReactiveStringRedisTemplate template(ApplicationContext context) {
-		return new ReactiveStringRedisTemplate(context.getBean(ReactiveRedisConnectionFactory.class));
-	}
-
-	/**
-	 * Return the master pool, opened by a first command.
-	 */
-	private static BlockingPool openPool(SharedPoolRegistry registry, ReactiveStringRedisTemplate template) {
-		template.hasKey("open").block(TIMEOUT);
-		return BlockingPools.open(registry, "master");
 	}
 
 	/** The master that serves a key's slot: the others answer MOVED. */

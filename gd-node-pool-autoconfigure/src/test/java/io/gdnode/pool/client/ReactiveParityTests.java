@@ -14,7 +14,6 @@ import io.gdnode.pool.SharedConnectionStateException;
 import io.gdnode.pool.autoconfigure.RedisPoolAutoConfiguration;
 import io.gdnode.pool.localredis.LocalRedisExtension;
 import io.gdnode.pool.registry.BlockingPool;
-import io.gdnode.pool.registry.BlockingPools;
 import io.gdnode.pool.registry.SharedPoolRegistry;
 import io.lettuce.core.api.StatefulConnection;
 import io.netty.channel.DefaultEventLoop;
@@ -32,13 +31,11 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
 import org.springframework.data.domain.Range;
 import org.springframework.data.geo.Distance;
 import org.springframework.data.geo.Metrics;
 import org.springframework.data.geo.Point;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -46,6 +43,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.domain.geo.GeoReference;
 
+import static io.gdnode.pool.client.ReactiveScenarios.openPool;
+import static io.gdnode.pool.client.ReactiveScenarios.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
@@ -192,7 +191,7 @@ class ReactiveParityTests {
 		this.contextRunner.run((context) -> {
 			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
 			ReactiveStringRedisTemplate template = template(context);
-			BlockingPool pool = openPool(registry, template);
+			BlockingPool pool = openPool(registry, template, TIMEOUT);
 			// Redis holds back writes until unpaused: the SET stays unanswered, in flight.
 			redis.command("CLIENT", "PAUSE", "30000", "WRITE");
 			CompletableFuture<Boolean> set;
@@ -257,7 +256,7 @@ class ReactiveParityTests {
 		this.contextRunner.run((context) -> {
 			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
 			ReactiveStringRedisTemplate template = template(context);
-			BlockingPool pool = openPool(registry, template);
+			BlockingPool pool = openPool(registry, template, TIMEOUT);
 			StatefulConnection<?, ?> held = pool.borrow();
 			CompletableFuture<String> pop = Mono.defer(() -> template.opsForList().leftPop("jobs", Duration.ofSeconds(5)))
 				.subscribeOn(caller)
@@ -282,7 +281,7 @@ class ReactiveParityTests {
 		this.contextRunner.run((context) -> {
 			SharedPoolRegistry registry = context.getBean(SharedPoolRegistry.class);
 			RoleConnectionFactory factory = context.getBean(RoleConnectionFactory.class);
-			BlockingPool pool = openPool(registry, template(context));
+			BlockingPool pool = openPool(registry, template(context), TIMEOUT);
 			StatefulConnection<?, ?> held = pool.borrow();
 			ReactiveRedisConnection connection = factory.getReactiveConnection();
 			CompletableFuture<ByteBuffer> pop = connection.listCommands()
@@ -302,18 +301,6 @@ class ReactiveParityTests {
 			});
 			assertThat(registry.getOpenPool("master").closeIfUnused()).isTrue();
 		});
-	}
-
-	private static ReactiveStringRedisTemplate template(ApplicationContext context) {
-		return new ReactiveStringRedisTemplate(context.getBean(ReactiveRedisConnectionFactory.class));
-	}
-
-	/**
-	 * Return the master pool, opened by a first command.
-	 */
-	private static BlockingPool openPool(SharedPoolRegistry registry, ReactiveStringRedisTemplate template) {
-		template.hasKey("open").block(TIMEOUT);
-		return BlockingPools.open(registry, "master");
 	}
 
 	private static ByteBuffer bytes(String value) {

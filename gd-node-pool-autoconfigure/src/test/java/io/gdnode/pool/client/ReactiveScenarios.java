@@ -5,7 +5,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import io.gdnode.pool.registry.BlockingPool;
+import io.gdnode.pool.registry.BlockingPools;
+import io.gdnode.pool.registry.SharedPoolRegistry;
+
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +25,18 @@ import static org.awaitility.Awaitility.await;
 final class ReactiveScenarios {
 
 	private ReactiveScenarios() {
+	}
+
+	static ReactiveStringRedisTemplate template(ApplicationContext context) {
+		return new ReactiveStringRedisTemplate(context.getBean(ReactiveRedisConnectionFactory.class));
+	}
+
+	/**
+	 * Return the master pool, opened by a first command.
+	 */
+	static BlockingPool openPool(SharedPoolRegistry registry, ReactiveStringRedisTemplate template, Duration timeout) {
+		template.hasKey("open").block(timeout);
+		return BlockingPools.open(registry, "master");
 	}
 
 	/**
