@@ -1,7 +1,9 @@
 package io.gdnode.pool.benchmarks;
 
 import java.time.Duration;
+import java.util.Queue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,8 +30,18 @@ final class InFlightDriver {
 
 	private final ProcessCpu cpu;
 
-	/** Completions arrive on the client's event loops: one histogram, guarded by itself. */
-	private final LatencyHistogram histogram = new LatencyHistogram();
+	/**
+	 * Completions arrive on the client's event loops: one histogram per thread, merged at the end.
+	 * One shared histogram under a lock made a client whose connections run on two event loops
+	 * pay for the threads' contention, which a client on one event loop never saw.
+	 */
+	private final Queue<LatencyHistogram> histograms = new ConcurrentLinkedQueue<>();
+
+	private final ThreadLocal<LatencyHistogram> histogram = ThreadLocal.withInitial(() -> {
+		LatencyHistogram histogram = new LatencyHistogram();
+		this.histograms.add(histogram);
+		return histogram;
+	});
 
 	private final AtomicLong errors = new AtomicLong();
 
@@ -108,10 +120,7 @@ final class InFlightDriver {
 	private void completed(long start) {
 		this.finished.increment();
 		if (start >= this.measureFrom) {
-			long took = System.nanoTime() - start;
-			synchronized (this.histogram) {
-				this.histogram.record(took);
-			}
+			this.histogram.get().record(System.nanoTime() - start);
 		}
 	}
 
@@ -126,11 +135,11 @@ final class InFlightDriver {
 	private LoadDriver.Result result() throws InterruptedException {
 		long cpuNanos = this.cpu.nanos();
 		long measured = Math.min(System.nanoTime(), this.end) - this.measureFrom;
-		synchronized (this.histogram) {
-			return new LoadDriver.Result(this.histogram.total(), this.errors.get(), measured / 1e9,
-					this.histogram.percentile(0.50) / 1000, this.histogram.percentile(0.99) / 1000,
-					this.firstError.get(), cpuNanos, this.finished.sum());
-		}
+		// Every operation has completed: each recorded before it released its slot or let the flux end.
+		LatencyHistogram merged = new LatencyHistogram();
+		this.histograms.forEach(merged::add);
+		return new LoadDriver.Result(merged.total(), this.errors.get(), measured / 1e9, merged.percentile(0.50) / 1000,
+				merged.percentile(0.99) / 1000, this.firstError.get(), cpuNanos, this.finished.sum());
 	}
 
 }

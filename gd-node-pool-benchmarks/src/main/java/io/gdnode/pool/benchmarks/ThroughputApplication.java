@@ -1,6 +1,8 @@
 package io.gdnode.pool.benchmarks;
 
 import java.io.BufferedReader;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 /**
@@ -22,6 +24,11 @@ public final class ThroughputApplication {
 	private static final int INFLIGHT_WARMUP_CONCURRENCY = 64;
 
 	private static final int INFLIGHT_WARMUP_TURNS = 10;
+
+	/** Warm-up passes at one caller at most, and the compile time below which a pass counts as quiet. */
+	static final int MOST_SETTLING_PASSES = 8;
+
+	static final Duration QUIET_COMPILATION = Duration.ofMillis(50);
 
 	private ThroughputApplication() {
 	}
@@ -45,6 +52,7 @@ public final class ThroughputApplication {
 					}
 				}
 			}
+			settle(client, kind, warmup, measure);
 			ChildJvm.say("READY");
 			BufferedReader commands = ChildJvm.commands();
 			for (String command; (command = commands.readLine()) != null && command.startsWith("RUN ");) {
@@ -56,6 +64,33 @@ public final class ThroughputApplication {
 				}
 				ChildJvm.say("RESULT " + result.opsPerSecond() + " " + result.p50Micros() + " " + result.p99Micros() + " "
 						+ result.errors() + " " + result.cpuMicrosPerOp() + " " + result.allOperations());
+			}
+		}
+	}
+
+	/**
+	 * Run every workload at one caller, a measured turn at a time, until the JIT compiler is quiet
+	 * over a whole pass: the warm-up at a few callers left it compiling for seconds more, and on two
+	 * cores it competes with the client for a CPU. In earlier runs the one-caller points of the
+	 * first four rounds paid for it, with up to ten times the steady CPU per operation. Each client
+	 * reaches its own quiet point; the compile time of every pass is in the client's log.
+	 */
+	private static void settle(ThroughputClient client, ClientKind kind, Duration warmup, Duration measure)
+			throws InterruptedException {
+		CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+		if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
+			return;
+		}
+		for (int pass = 1; pass <= MOST_SETTLING_PASSES; pass++) {
+			long compiledBefore = compiler.getTotalCompilationTime();
+			for (Workload workload : kind.workloads()) {
+				run(client, workload, 1, Duration.ZERO, measure);
+				Thread.sleep(warmup.toMillis());
+			}
+			long compiled = compiler.getTotalCompilationTime() - compiledBefore;
+			System.err.println("settling pass " + pass + ": " + compiled + " ms compiling");
+			if (compiled < QUIET_COMPILATION.toMillis()) {
+				return;
 			}
 		}
 	}

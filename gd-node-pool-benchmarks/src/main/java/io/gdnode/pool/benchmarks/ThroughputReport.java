@@ -36,7 +36,10 @@ final class ThroughputReport {
 		out.paragraph("## 3. Throughput and latency");
 		out.paragraph("Every client runs in a JVM of its own (`" + String.join(" ", ThroughputBenchmark.JVM_ARGUMENTS)
 				+ "`) against a `redis-server` of its own, both fresh every repetition, the JVM warmed up on every "
-				+ "workload first (a workload driven by one thread also in ten turns at 64 in flight); its callers are in that JVM, Redis is on the same machine over loopback. At every "
+				+ "workload first (a workload driven by one thread also in ten turns at 64 in flight), then at one caller "
+				+ "until the JIT compiler was quiet (a pass over its workloads with under "
+				+ ThroughputApplication.QUIET_COMPILATION.toMillis() + " ms of compiling, at most "
+				+ ThroughputApplication.MOST_SETTLING_PASSES + " passes); its callers are in that JVM, Redis is on the same machine over loopback. At every "
 				+ "point the clients take turns, " + this.options.rounds(Workload.GET_SET) + " round(s) per repetition "
 				+ "for plain, reactive and async GET/SET (whose ratios carry targets), "
 				+ this.options.rounds(Workload.MULTI_EXEC) + " for the others, each turn "
