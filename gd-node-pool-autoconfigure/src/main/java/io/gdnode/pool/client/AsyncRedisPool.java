@@ -76,8 +76,9 @@ public class AsyncRedisPool implements DisposableBean {
 	 * @return the result
 	 */
 	public <T> CompletableFuture<T> execute(Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
-		return shared(this.pool.executeShared(
-				(connection) -> commands.apply(this.<RedisAsyncCommands<String, String>>guarded(redis(connection)))));
+		return this.pool.executeShared(
+				(connection) -> commands.apply(this.<RedisAsyncCommands<String, String>>guarded(redis(connection))),
+				this::sharedFailure);
 	}
 
 	/**
@@ -89,8 +90,9 @@ public class AsyncRedisPool implements DisposableBean {
 	 */
 	public <T> CompletableFuture<T> executeOnAnyTopology(
 			Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> commands) {
-		return shared(this.pool.executeShared(
-				(connection) -> commands.apply(this.<RedisClusterAsyncCommands<String, String>>guarded(connection))));
+		return this.pool.executeShared(
+				(connection) -> commands.apply(this.<RedisClusterAsyncCommands<String, String>>guarded(connection)),
+				this::sharedFailure);
 	}
 
 	/**
@@ -166,19 +168,16 @@ public class AsyncRedisPool implements DisposableBean {
 	}
 
 	/**
-	 * Fail a shared call as {@link #advised}; a session change or blocking command that reached
-	 * the lane's connection some other way is refused there, and named the same way. One stage:
-	 * it is on the path of every call.
+	 * Name a shared call's failure as {@link #advised} does; a session change or blocking command
+	 * that reached the lane's connection some other way is refused there, and named the same way.
 	 */
-	private <T> CompletableFuture<T> shared(CompletableFuture<T> result) {
-		return result.exceptionallyCompose((ex) -> {
-			Throwable failure = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-			if (failure instanceof SharedConnectionStateException refused
-					&& !refused.getMessage().contains("executeExclusive")) {
-				return CompletableFuture.failedFuture(SharedLaneCommands.refusal(refused.getCommand(), this.pool.getName()));
-			}
-			return CompletableFuture.failedFuture(advised(failure));
-		});
+	private Throwable sharedFailure(Throwable ex) {
+		Throwable failure = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		if (failure instanceof SharedConnectionStateException refused
+				&& !refused.getMessage().contains("executeExclusive")) {
+			return SharedLaneCommands.refusal(refused.getCommand(), this.pool.getName());
+		}
+		return advised(failure);
 	}
 
 	/**

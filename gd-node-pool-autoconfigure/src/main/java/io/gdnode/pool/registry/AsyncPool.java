@@ -2,8 +2,10 @@ package io.gdnode.pool.registry;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.gdnode.pool.PoolDefinition;
 import io.gdnode.pool.PoolExhaustedException;
@@ -26,29 +28,33 @@ public final class AsyncPool extends SharedPool<AsyncGeneration> {
 	 * @param <T> the result type
 	 * @param commands the commands, given the lane's connection, which they must not change the
 	 * Redis session of
+	 * @param failure what a failure of the commands, or of the wait for a lane, becomes: applied in
+	 * the one stage that also ends the call, as it is on the path of every call
 	 * @return the commands' result, or a failure with {@link PoolExhaustedException} when every
 	 * connection stayed acquired by exclusive users for the wait timeout
 	 */
 	public <T> CompletableFuture<T> executeShared(
-			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands) {
+			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands,
+			UnaryOperator<Throwable> failure) {
 		AsyncGeneration generation = acquire();
 		AsyncGeneration.Lane lane = generation.tryShare();
 		if (lane != null) {
 			this.counters.borrowed.increment();
-			return run(generation, lane, commands);
+			return run(generation, lane, commands, failure);
 		}
 		return generation.share().handle((shared, ex) -> {
 			if (ex != null) {
 				generation.release();
-				return CompletableFuture.<T>failedFuture(ex);
+				return CompletableFuture.<T>failedFuture(failure.apply(ex));
 			}
 			this.counters.borrowed.increment();
-			return run(generation, shared, commands);
+			return run(generation, shared, commands, failure);
 		}).thenCompose((result) -> result);
 	}
 
 	private static <T> CompletableFuture<T> run(AsyncGeneration generation, AsyncGeneration.Lane lane,
-			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands) {
+			Function<StatefulConnection<String, String>, ? extends CompletionStage<T>> commands,
+			UnaryOperator<Throwable> failure) {
 		CompletableFuture<T> result;
 		try {
 			result = commands.apply(lane.connection).toCompletableFuture();
@@ -56,9 +62,14 @@ public final class AsyncPool extends SharedPool<AsyncGeneration> {
 		catch (RuntimeException ex) {
 			result = CompletableFuture.failedFuture(ex);
 		}
-		return result.whenComplete((value, ex) -> {
+		return result.handle((value, ex) -> {
 			generation.unshare(lane);
 			generation.release();
+			if (ex != null) {
+				Throwable failed = failure.apply(ex);
+				throw (failed instanceof CompletionException completion) ? completion : new CompletionException(failed);
+			}
+			return value;
 		});
 	}
 
