@@ -494,11 +494,19 @@ final class AsyncGeneration extends PoolGeneration {
 		}
 	}
 
+	/**
+	 * Wake the calls waiting now for a lane. Taken off the queue before any is woken: a woken call
+	 * that still finds no lane queues again, and woken again in the same pass it would spin this
+	 * thread (often an event loop, in the middle of a read) until a lane frees up, which needs that
+	 * very thread to send and read the commands of the lanes.
+	 */
 	private void wakeSharedWaiters() {
+		List<CompletableFuture<Void>> waiting = new ArrayList<>();
 		CompletableFuture<Void> waiter;
 		while ((waiter = this.sharedWaiters.poll()) != null) {
-			waiter.complete(null);
+			waiting.add(waiter);
 		}
+		waiting.forEach((woken) -> woken.complete(null));
 	}
 
 	/**
