@@ -130,6 +130,12 @@ final class AsyncGeneration extends PoolGeneration {
 			if (this.closed) {
 				return CompletableFuture.failedFuture(closed());
 			}
+			if (this.nextLane != null && this.nextLane.isDone()) {
+				// Opened, or failed, and not yet cleared by its own callback, which may run after the
+				// callers waiting on it: waiting on it again would retry at once, for ever if the new
+				// lane went to an exclusive caller.
+				this.nextLane = null;
+			}
 			if (this.nextLane != null) {
 				wait = this.nextLane;
 			}
