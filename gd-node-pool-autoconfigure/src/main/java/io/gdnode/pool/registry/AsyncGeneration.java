@@ -130,6 +130,12 @@ final class AsyncGeneration extends PoolGeneration {
 			if (this.closed) {
 				return CompletableFuture.failedFuture(closed());
 			}
+			if (this.nextLane != null && this.nextLane.isDone()) {
+				// Opened, or failed, and not yet cleared by its own callback, which may run after the
+				// callers waiting on it: waiting on it again would retry at once, for ever if the new
+				// lane went to an exclusive caller.
+				this.nextLane = null;
+			}
 			if (this.nextLane != null) {
 				wait = this.nextLane;
 			}
@@ -494,11 +500,19 @@ final class AsyncGeneration extends PoolGeneration {
 		}
 	}
 
+	/**
+	 * Wake the calls waiting now for a lane. Taken off the queue before any is woken: a woken call
+	 * that still finds no lane queues again, and woken again in the same pass it would spin this
+	 * thread (often an event loop, in the middle of a read) until a lane frees up, which needs that
+	 * very thread to send and read the commands of the lanes.
+	 */
 	private void wakeSharedWaiters() {
+		List<CompletableFuture<Void>> waiting = new ArrayList<>();
 		CompletableFuture<Void> waiter;
 		while ((waiter = this.sharedWaiters.poll()) != null) {
-			waiter.complete(null);
+			waiting.add(waiter);
 		}
+		waiting.forEach((woken) -> woken.complete(null));
 	}
 
 	/**

@@ -226,6 +226,56 @@ class AsyncRedisPoolTests {
 	}
 
 	@Test
+	void sharedCallsWokenWhileNoLaneIsFreeQueueAgainWithoutHoldingTheWakingThread() {
+		this.contextRunner.withPropertyValues("redis.async.pool.min=0", "redis.async.pool.max=2").run((context) -> {
+			AsyncRedisPool pool = context.getBean(AsyncRedisPool.class);
+			CompletableFuture<String> holdingFirst = new CompletableFuture<>();
+			CompletableFuture<String> holdingSecond = new CompletableFuture<>();
+			CompletableFuture<String> holdingThird = new CompletableFuture<>();
+			CompletableFuture<Boolean> firstHolds = new CompletableFuture<>();
+			CompletableFuture<Boolean> secondHolds = new CompletableFuture<>();
+			CompletableFuture<Boolean> thirdHolds = new CompletableFuture<>();
+			CompletableFuture<String> first = pool.executeExclusive((commands) -> {
+				firstHolds.complete(true);
+				return holdingFirst;
+			});
+			assertThat(firstHolds.get(5, TimeUnit.SECONDS)).isTrue();
+			// Another database: this connection is closed when given back, not shared.
+			CompletableFuture<String> second = pool.executeExclusive((commands) -> commands.select(1)
+				.thenCompose((ok) -> {
+					secondHolds.complete(true);
+					return holdingSecond;
+				}));
+			assertThat(secondHolds.get(5, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture<String> third = pool.executeExclusive((commands) -> {
+				thirdHolds.complete(true);
+				return holdingThird;
+			});
+			List<CompletableFuture<String>> shared = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				shared.add(pool.execute((commands) -> commands.ping()));
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> pool.getPool().getStats().waiting() == 5);
+			// Closing the second connection opens one for the exclusive waiter and wakes the shared
+			// ones, which find no lane and queue again: woken again in the same pass, they would keep
+			// the thread giving the connection back (an event loop, when a reply completes the call)
+			// busy until a lane frees up.
+			CompletableFuture.runAsync(() -> holdingSecond.complete("done")).get(5, TimeUnit.SECONDS);
+			assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+			assertThat(thirdHolds.get(5, TimeUnit.SECONDS)).isTrue();
+			assertThat(shared).noneMatch(CompletableFuture::isDone);
+			holdingThird.complete("done");
+			assertThat(third.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+			for (CompletableFuture<String> call : shared) {
+				assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo("PONG");
+			}
+			holdingFirst.complete("done");
+			assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+			assertThat(pool.getPool().getStats().waiting()).isZero();
+		});
+	}
+
+	@Test
 	void exclusiveCallQueuedWhileTheFirstLaneOpensIsServed() {
 		this.contextRunner.withPropertyValues("redis.async.pool.min=1", "redis.async.pool.max=1", "redis.timeout.wait=2s")
 			.run((context) -> {
