@@ -231,14 +231,18 @@ final class AsyncGeneration extends PoolGeneration {
 			}
 		}
 		session.share();
-		lane.calls.set(0);
+		boolean draining;
+		synchronized (this) {
+			// Under the lock lend() takes, so that it cannot lend the lane between the two: marked for
+			// a waiter that queued meanwhile, or else unmarked, as a mark left on a lane handed from
+			// user to user would keep it from every call for good.
+			draining = !this.exclusiveWaiters.isEmpty();
+			lane.draining = draining;
+			lane.calls.set(0);
+		}
 		wakeSharedWaiters();
-		if (!this.exclusiveWaiters.isEmpty()) {
-			// A waiter queued while the lane was being shared again.
-			lane.draining = true;
-			if (lane.calls.get() == 0) {
-				drained(lane);
-			}
+		if (draining && lane.calls.get() == 0) {
+			drained(lane);
 		}
 	}
 
@@ -442,7 +446,9 @@ final class AsyncGeneration extends PoolGeneration {
 	 */
 	private void retire(Lane lane) {
 		synchronized (this) {
-			if (!contains(lane)) {
+			if (!contains(lane) || lane.calls.get() == Lane.LENT) {
+				// A lent lane comes back through giveBack, which closes it if broken; taken out of the
+				// lanes now, it could not be found then, and its lease and count would stay.
 				return;
 			}
 			remove(lane);
