@@ -43,6 +43,20 @@ final class Measurements {
 	}
 
 	/**
+	 * Return every value, of every repetition, whose key starts and ends with the given names,
+	 * such as every turn's {@code compileMillis} under {@code throughput}.
+	 */
+	synchronized Summary summaryOfAll(String first, String last) {
+		List<Double> all = new ArrayList<>();
+		this.values.forEach((key, byRepetition) -> {
+			if (key.startsWith(first + "/") && key.endsWith("/" + last)) {
+				all.addAll(byRepetition.values());
+			}
+		});
+		return Summary.of(all);
+	}
+
+	/**
 	 * Return the ratio of two quantities, repetition by repetition, so that runs made side by side
 	 * are compared with each other and not with runs made minutes apart on a noisy machine.
 	 */

@@ -8,10 +8,11 @@ import java.time.Duration;
 /**
  * A measured JVM of the throughput benchmark: one client, warmed up on every workload it
  * supports, then measuring one point at a time when the runner says {@code RUN <workload>
- * <threads>}, so that the runner can interleave the clients point by point.
+ * <threads>}, so that the runner can interleave the clients point by point, after settling at
+ * that point when it says {@code SETTLE <workload> <threads>}.
  * The result line carries operations per second, p50 and p99 latency in microseconds, errors,
- * this JVM's CPU time per operation in microseconds, and the operations of the whole point, its
- * warm-up included.
+ * this JVM's CPU time per operation in microseconds, the operations of the whole point, its
+ * warm-up included, and the milliseconds the JIT compiler spent in it.
  * <p>
  * Arguments: client kind, Redis URL, warm-up and measured time per point (ISO-8601 durations).
  */
@@ -25,8 +26,8 @@ public final class ThroughputApplication {
 
 	private static final int INFLIGHT_WARMUP_TURNS = 10;
 
-	/** Warm-up passes at one caller at most, and the compile time below which a pass counts as quiet. */
-	static final int MOST_SETTLING_PASSES = 8;
+	/** Settling turns at a point at most, and the compile time below which a turn counts as quiet. */
+	static final int MOST_SETTLING_TURNS = 5;
 
 	static final Duration QUIET_COMPILATION = Duration.ofMillis(50);
 
@@ -52,47 +53,58 @@ public final class ThroughputApplication {
 					}
 				}
 			}
-			settle(client, kind, warmup, measure);
 			ChildJvm.say("READY");
 			BufferedReader commands = ChildJvm.commands();
-			for (String command; (command = commands.readLine()) != null && command.startsWith("RUN ");) {
+			for (String command; (command = commands.readLine()) != null
+					&& (command.startsWith("RUN ") || command.startsWith("SETTLE "));) {
 				String[] point = command.split(" ");
 				Workload workload = Workload.valueOf(point[1]);
-				LoadDriver.Result result = run(client, workload, Integer.parseInt(point[2]), warmup, measure);
+				int concurrency = Integer.parseInt(point[2]);
+				if (command.startsWith("SETTLE ")) {
+					ChildJvm.say("SETTLED " + settle(client, workload, concurrency, warmup, measure));
+					continue;
+				}
+				long compiledBefore = compiledMillis(ManagementFactory.getCompilationMXBean());
+				LoadDriver.Result result = run(client, workload, concurrency, warmup, measure);
 				if (result.firstError() != null) {
 					System.err.println(command + ": first error " + result.firstError());
 				}
 				ChildJvm.say("RESULT " + result.opsPerSecond() + " " + result.p50Micros() + " " + result.p99Micros() + " "
-						+ result.errors() + " " + result.cpuMicrosPerOp() + " " + result.allOperations());
+						+ result.errors() + " " + result.cpuMicrosPerOp() + " " + result.allOperations() + " "
+						+ (compiledMillis(ManagementFactory.getCompilationMXBean()) - compiledBefore));
 			}
 		}
 	}
 
 	/**
-	 * Run every workload at one caller, a measured turn at a time, until the JIT compiler is quiet
-	 * over a whole pass: the warm-up at a few callers left it compiling for seconds more, and on two
-	 * cores it competes with the client for a CPU. In earlier runs the one-caller points of the
-	 * first four rounds paid for it, with up to ten times the steady CPU per operation. Each client
-	 * reaches its own quiet point; the compile time of every pass is in the client's log.
+	 * Run turns of one point, unmeasured, until the JIT compiler is quiet over a whole turn, and
+	 * return how many it took and the compile time of the first. On two cores the compiler competes
+	 * with the client for a CPU, so the runner settles every client at a point before its measured
+	 * turns there.
 	 */
-	private static void settle(ThroughputClient client, ClientKind kind, Duration warmup, Duration measure)
-			throws InterruptedException {
+	private static String settle(ThroughputClient client, Workload workload, int concurrency, Duration warmup,
+			Duration measure) throws InterruptedException {
 		CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-		if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
-			return;
+		int turns = 0;
+		long compiled;
+		long first = -1;
+		do {
+			long compiledBefore = compiledMillis(compiler);
+			run(client, workload, concurrency, warmup, measure);
+			compiled = compiledMillis(compiler) - compiledBefore;
+			turns++;
+			first = (first < 0) ? compiled : first;
+			System.err.println("settling " + workload + " " + concurrency + ", turn " + turns + ": " + compiled + " ms compiling");
 		}
-		for (int pass = 1; pass <= MOST_SETTLING_PASSES; pass++) {
-			long compiledBefore = compiler.getTotalCompilationTime();
-			for (Workload workload : kind.workloads()) {
-				run(client, workload, 1, Duration.ZERO, measure);
-				Thread.sleep(warmup.toMillis());
-			}
-			long compiled = compiler.getTotalCompilationTime() - compiledBefore;
-			System.err.println("settling pass " + pass + ": " + compiled + " ms compiling");
-			if (compiled < QUIET_COMPILATION.toMillis()) {
-				return;
-			}
-		}
+		while (compiled >= QUIET_COMPILATION.toMillis() && turns < MOST_SETTLING_TURNS);
+		return turns + " " + first;
+	}
+
+	/**
+	 * Return the JIT compiler's time so far, 0 where the JVM does not measure it.
+	 */
+	static long compiledMillis(CompilationMXBean compiler) {
+		return (compiler != null && compiler.isCompilationTimeMonitoringSupported()) ? compiler.getTotalCompilationTime() : 0;
 	}
 
 	private static LoadDriver.Result run(ThroughputClient client, Workload workload, int concurrency, Duration warmup,

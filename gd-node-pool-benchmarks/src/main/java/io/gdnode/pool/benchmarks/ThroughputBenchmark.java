@@ -59,6 +59,9 @@ final class ThroughputBenchmark {
 							.stream()
 							.filter((kind) -> kind.workloads().contains(workload))
 							.toList();
+						for (ClientKind kind : kinds) {
+							settle(clients, kind, workload, threads, repetition);
+						}
 						// Clients take turns in short rounds, so that a ratio compares runs seconds apart.
 						int rounds = this.options.rounds(workload);
 						for (int round = 0; round < rounds; round++) {
@@ -104,6 +107,32 @@ final class ThroughputBenchmark {
 	}
 
 	/**
+	 * Let a client run unmeasured turns at a point until its JIT compiler is quiet, and record how
+	 * many it took and how long the first compiled.
+	 */
+	private void settle(Map<ClientKind, ChildJvm> clients, ClientKind kind, Workload workload, int threads,
+			int repetition) throws InterruptedException {
+		ChildJvm child = clients.get(kind);
+		if (child == null) {
+			return;
+		}
+		try {
+			child.send("SETTLE " + workload.name() + " " + threads);
+			String[] settled = child.await("SETTLED", this.options.warmup()
+				.plus(this.options.measure())
+				.multipliedBy(ThroughputApplication.MOST_SETTLING_TURNS)
+				.plusMinutes(1)).split(" ");
+			Object[] at = { "throughput", kind, workload, threads };
+			put(repetition, settled[0], at, "settlingTurns");
+			put(repetition, settled[1], at, "firstSettlingCompileMillis");
+		}
+		catch (RuntimeException ex) {
+			BenchmarkRunner.progress("  " + kind + " failed: " + ex.getMessage());
+			clients.remove(kind).close();
+		}
+	}
+
+	/**
 	 * Let a client run one turn, and record what it measured (rate, latency, errors, its CPU per
 	 * operation) and what its Redis saw: the connections it held halfway through the measured time,
 	 * and the server's CPU per command and per operation, commands per operation and commands per
@@ -129,6 +158,7 @@ final class ThroughputBenchmark {
 			put(sample, result[2], at, "p99Micros");
 			put(sample, result[3], at, "errors");
 			putIfMeasured(sample, Double.parseDouble(result[4]), at, "clientCpuMicrosPerOp");
+			put(sample, result[6], at, "compileMillis");
 			putIfMeasured(sample, connections, at, "connections");
 			putIfMeasured(sample, after.cpuMicrosPerCommandSince(before), at, "redisCpuMicrosPerCommand");
 			putIfMeasured(sample, after.commandsPerReadSince(before), at, "commandsPerRead");

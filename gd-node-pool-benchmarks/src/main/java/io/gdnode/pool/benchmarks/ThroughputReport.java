@@ -32,15 +32,32 @@ final class ThroughputReport {
 
 	}
 
+	/**
+	 * Say how much the JIT compiler still ran in the measured turns.
+	 */
+	private String compiling() {
+		Summary first = this.measurements.summaryOfAll("throughput", "firstSettlingCompileMillis");
+		Summary turns = this.measurements.summaryOfAll("throughput", "settlingTurns");
+		Summary measured = this.measurements.summaryOfAll("throughput", "compileMillis");
+		if (first.isEmpty() || measured.isEmpty()) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "The first settling turn at a point compiled for %.0f ms at the median "
+				+ "(%.0f ms at most); settling took %.0f turns at the median (%.0f at most); the measured turns then "
+				+ "compiled for %.0f ms at the median (%.0f ms at most).", first.median(), first.max(), turns.median(),
+				turns.max(), measured.median(), measured.max());
+	}
+
 	void write(Markdown out) {
 		out.paragraph("## 3. Throughput and latency");
 		out.paragraph("Every client runs in a JVM of its own (`" + String.join(" ", ThroughputBenchmark.JVM_ARGUMENTS)
 				+ "`) against a `redis-server` of its own, both fresh every repetition, the JVM warmed up on every "
-				+ "workload first (a workload driven by one thread also in ten turns at 64 in flight), then at one caller "
-				+ "until the JIT compiler was quiet (a pass over its workloads with under "
+				+ "workload first (a workload driven by one thread also in ten turns at 64 in flight); its callers are "
+				+ "in that JVM, Redis is on the same machine over loopback. At every point, every client first runs "
+				+ "unmeasured turns there until the JIT compiler is quiet (a turn with under "
 				+ ThroughputApplication.QUIET_COMPILATION.toMillis() + " ms of compiling, at most "
-				+ ThroughputApplication.MOST_SETTLING_PASSES + " passes); its callers are in that JVM, Redis is on the same machine over loopback. At every "
-				+ "point the clients take turns, " + this.options.rounds(Workload.GET_SET) + " round(s) per repetition "
+				+ ThroughputApplication.MOST_SETTLING_TURNS + " turns): on two cores the compiler competes with the "
+				+ "client. " + compiling() + " Then the clients take turns, " + this.options.rounds(Workload.GET_SET) + " round(s) per repetition "
 				+ "for plain, reactive and async GET/SET (whose ratios carry targets), "
 				+ this.options.rounds(Workload.MULTI_EXEC) + " for the others, each turn "
 				+ this.options.warmup().toMillis() + " ms warm-up and " + this.options.measure().toMillis()
