@@ -103,7 +103,7 @@ public final class ThroughputApplication {
 	/**
 	 * Return the JIT compiler's time so far, 0 where the JVM does not measure it.
 	 */
-	static long compiledMillis(CompilationMXBean compiler) {
+	private static long compiledMillis(CompilationMXBean compiler) {
 		return (compiler != null && compiler.isCompilationTimeMonitoringSupported()) ? compiler.getTotalCompilationTime() : 0;
 	}
 

@@ -33,7 +33,7 @@ final class ThroughputReport {
 	}
 
 	/**
-	 * Say how much the JIT compiler still ran in the measured turns.
+	 * Say what settling took and how much the JIT compiler still ran in the measured turns.
 	 */
 	private String compiling() {
 		Summary first = this.measurements.summaryOfAll("throughput", "firstSettlingCompileMillis");
