@@ -15,7 +15,8 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
  * replies are being read waits for the end of that read (commands sent from reply callbacks leave
  * together), and no more than {@value #MOST_DEFERRED} flushes are ever held back.
  * <p>
- * One instance per channel; every method runs on the channel's event loop.
+ * One instance per channel, just above {@link CommandBatchingHandler}, which it hands each flush it
+ * passes on; every method runs on the channel's event loop.
  */
 final class FlushCoalescingHandler extends ChannelDuplexHandler {
 

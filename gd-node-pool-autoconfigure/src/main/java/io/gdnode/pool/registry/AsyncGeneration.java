@@ -513,6 +513,10 @@ final class AsyncGeneration extends PoolGeneration {
 	 * very thread to send and read the commands of the lanes.
 	 */
 	private void wakeSharedWaiters() {
+		if (this.sharedWaiters.isEmpty()) {
+			// Every give-back of an exclusive call comes here; almost never does anyone wait.
+			return;
+		}
 		List<CompletableFuture<Void>> waiting = new ArrayList<>();
 		CompletableFuture<Void> waiter;
 		while ((waiter = this.sharedWaiters.poll()) != null) {

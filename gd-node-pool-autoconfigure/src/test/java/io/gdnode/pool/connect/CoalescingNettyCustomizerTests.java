@@ -103,7 +103,8 @@ class CoalescingNettyCustomizerTests {
 				master(context).execute(pairedIncrement("t"));
 				assertThat(this.channels).hasSizeGreaterThanOrEqualTo(2)
 					.allSatisfy((names) -> assertThat(names).contains(APPLICATION_HANDLER)
-						.doesNotContain(CoalescingNettyCustomizer.HANDLER_NAME));
+						.doesNotContain(CoalescingNettyCustomizer.HANDLER_NAME,
+								CoalescingNettyCustomizer.BATCHING_HANDLER_NAME));
 			});
 	}
 
@@ -142,8 +143,11 @@ class CoalescingNettyCustomizerTests {
 				.withPropertyValues(bundle)
 				.withBean(ClientResourcesBuilderCustomizer.class, this::recordChannels), List.of(tls));
 			assertEveryChannelCoalesces();
-			assertThat(this.channels).allSatisfy((names) -> assertThat(names.indexOf(CoalescingNettyCustomizer.HANDLER_NAME))
-				.isEqualTo(names.indexOf(TLS_HANDLER) + 1));
+			// Above the encoder, so TLS gets one buffer per flush: TLS, encoder, batching, coalescing.
+			assertThat(this.channels).allSatisfy((names) -> assertThat(
+					names.indexOf(CoalescingNettyCustomizer.BATCHING_HANDLER_NAME))
+				.isGreaterThan(names.indexOf(TLS_HANDLER))
+				.isEqualTo(names.indexOf(CoalescingNettyCustomizer.HANDLER_NAME) - 1));
 		}
 	}
 
@@ -243,7 +247,8 @@ class CoalescingNettyCustomizerTests {
 
 	private void assertEveryChannelCoalesces() {
 		assertThat(this.channels).isNotEmpty()
-			.allSatisfy((names) -> assertThat(names).contains(APPLICATION_HANDLER, CoalescingNettyCustomizer.HANDLER_NAME));
+			.allSatisfy((names) -> assertThat(names).contains(APPLICATION_HANDLER, CoalescingNettyCustomizer.HANDLER_NAME,
+					CoalescingNettyCustomizer.BATCHING_HANDLER_NAME));
 	}
 
 	private ClientResourcesBuilderCustomizer recordChannels() {
