@@ -1,5 +1,6 @@
 package io.gdnode.pool.connect;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,8 @@ import java.util.function.Supplier;
 
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,12 +32,21 @@ import org.springframework.beans.factory.FactoryBean;
  * a context that turns that off gets resources of its own on the shared event loops too. A
  * customizer that sets a {@code NettyCustomizer} of its own keeps it: it runs first, then the
  * coalescing one.
+ * <p>
+ * The shared timer ticks every {@link #TIMER_TICK}, not Lettuce's 100 ms: Lettuce schedules a
+ * timeout for every command and cancels it on the reply, and the timer lets go of a cancelled
+ * timeout only at its next tick. At 100 ms, every command with what hangs on it (a reactive
+ * pipeline) stayed reachable long enough to outlive young collections; under load that filled
+ * the old generation, and collection pauses set the tail latency.
  */
 public final class SharedClientResources implements FactoryBean<ClientResources>, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(SharedClientResources.class);
 
 	private static final long SHUTDOWN_SECONDS = 5;
+
+	/** How often the shared timer looks at its timeouts, and so drops the cancelled ones. */
+	static final Duration TIMER_TICK = Duration.ofMillis(10);
 
 	private static ClientResources instance;
 
@@ -145,7 +157,11 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 
 	private static synchronized ClientResources acquire() {
 		if (references++ == 0) {
-			instance = DefaultClientResources.builder().nettyCustomizer(new CoalescingNettyCustomizer()).build();
+			instance = DefaultClientResources.builder()
+				.nettyCustomizer(new CoalescingNettyCustomizer())
+				.timer(new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), TIMER_TICK.toNanos(),
+						TimeUnit.NANOSECONDS))
+				.build();
 		}
 		return instance;
 	}
@@ -158,6 +174,8 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 			shutDown(instance);
 		}
 		finally {
+			// Supplied to the builder, so the resources' shutdown leaves it running.
+			instance.timer().stop();
 			instance = null;
 		}
 	}
