@@ -139,7 +139,8 @@ final class InFlightDriver {
 		LatencyHistogram merged = new LatencyHistogram();
 		this.histograms.forEach(merged::add);
 		return new LoadDriver.Result(merged.total(), this.errors.get(), measured / 1e9, merged.percentile(0.50) / 1000,
-				merged.percentile(0.99) / 1000, this.firstError.get(), cpuNanos, this.finished.sum());
+				merged.percentile(0.99) / 1000, this.firstError.get(), cpuNanos, this.finished.sum(),
+				this.cpu.busiestEventLoopShare());
 	}
 
 }

@@ -44,9 +44,11 @@ final class LoadDriver {
 	 * @param cpuNanos the CPU time of the whole JVM in the measured window, -1 if not measured
 	 * @param allOperations operations of the whole run, its warm-up and its failures included: what
 	 * the server was sent
+	 * @param busiestEventLoopShare the share of the measured window, 0 to 1, the busiest event-loop
+	 * thread spent on a CPU, -1 if not measured
 	 */
 	record Result(long operations, long errors, double seconds, double p50Micros, double p99Micros,
-			String firstError, long cpuNanos, long allOperations) {
+			String firstError, long cpuNanos, long allOperations, double busiestEventLoopShare) {
 
 		double opsPerSecond() {
 			return this.operations / this.seconds;
@@ -136,7 +138,8 @@ final class LoadDriver {
 		LatencyHistogram all = new LatencyHistogram();
 		histograms.forEach(all::add);
 		return new Result(all.total(), errors.get(), measured / 1e9, all.percentile(0.50) / 1000,
-				all.percentile(0.99) / 1000, firstError.get(), cpu.nanos(), attempted.sum());
+				all.percentile(0.99) / 1000, firstError.get(), cpu.nanos(), attempted.sum(),
+				cpu.busiestEventLoopShare());
 	}
 
 }

@@ -1,6 +1,9 @@
 package io.gdnode.pool.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -8,18 +11,23 @@ import com.sun.management.OperatingSystemMXBean;
 /**
  * The CPU time this JVM spends in a window of a run: every thread's, the caller threads', the
  * Redis client's event loops', the collector's and the compiler's alike, so that a client that
- * moves work off the caller threads is charged for it.
+ * moves work off the caller threads is charged for it. It also measures how busy the busiest of the
+ * Redis client's event-loop threads was: one near 100% bounds its connection's throughput.
  */
 final class ProcessCpu {
 
 	private static final OperatingSystemMXBean SYSTEM = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
 
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
 	private final Thread sampler;
 
 	private final long to;
 
 	private volatile long nanos = -1;
+
+	private volatile double busiestEventLoopShare = -1;
 
 	/**
 	 * Start sampling the process's CPU time at {@code from} and at {@code to} (both
@@ -36,6 +44,8 @@ final class ProcessCpu {
 				return;
 			}
 			long start = SYSTEM.getProcessCpuTime();
+			long startedAt = System.nanoTime();
+			Map<Long, Long> eventLoopsAtStart = eventLoopCpuTimes();
 			try {
 				sleepUntil(to);
 			}
@@ -43,6 +53,8 @@ final class ProcessCpu {
 				// The run ended early: its window ends now.
 			}
 			this.nanos = SYSTEM.getProcessCpuTime() - start;
+			this.busiestEventLoopShare = busiestShare(eventLoopsAtStart, eventLoopCpuTimes(),
+					System.nanoTime() - startedAt);
 		}, "benchmark-cpu-sampler");
 		this.sampler.setDaemon(true);
 		this.sampler.start();
@@ -58,6 +70,41 @@ final class ProcessCpu {
 		}
 		this.sampler.join();
 		return this.nanos;
+	}
+
+	/**
+	 * Return the share of the window, 0 to 1, that the busiest event-loop thread spent on a CPU, -1 if
+	 * none was measured; valid once {@link #nanos()} returned.
+	 */
+	double busiestEventLoopShare() {
+		return this.busiestEventLoopShare;
+	}
+
+	/**
+	 * Return the CPU time of every Netty event-loop thread (Lettuce names them {@code
+	 * lettuce-<transport>EventLoop-<group>-<n>}) by thread id.
+	 */
+	private static Map<Long, Long> eventLoopCpuTimes() {
+		Map<Long, Long> times = new HashMap<>();
+		if (THREADS.isThreadCpuTimeSupported()) {
+			for (Thread thread : Thread.getAllStackTraces().keySet()) {
+				if (thread.getName().contains("EventLoop")) {
+					times.put(thread.getId(), THREADS.getThreadCpuTime(thread.getId()));
+				}
+			}
+		}
+		return times;
+	}
+
+	private static double busiestShare(Map<Long, Long> start, Map<Long, Long> end, long windowNanos) {
+		long busiest = -1;
+		for (Map.Entry<Long, Long> thread : end.entrySet()) {
+			Long before = start.get(thread.getKey());
+			if (before != null && before >= 0 && thread.getValue() >= 0) {
+				busiest = Math.max(busiest, thread.getValue() - before);
+			}
+		}
+		return (busiest < 0 || windowNanos <= 0) ? -1 : (double) busiest / windowNanos;
 	}
 
 	private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -12,7 +12,8 @@ import java.time.Duration;
  * that point when it says {@code SETTLE <workload> <threads>}.
  * The result line carries operations per second, p50 and p99 latency in microseconds, errors,
  * this JVM's CPU time per operation in microseconds, the operations of the whole point, its
- * warm-up included, and the milliseconds the JIT compiler spent in it.
+ * warm-up included, the milliseconds the JIT compiler spent in it, and the share of the measured
+ * time the busiest event-loop thread was on a CPU.
  * <p>
  * Arguments: client kind, Redis URL, warm-up and measured time per point (ISO-8601 durations).
  */
@@ -71,7 +72,8 @@ public final class ThroughputApplication {
 				}
 				ChildJvm.say("RESULT " + result.opsPerSecond() + " " + result.p50Micros() + " " + result.p99Micros() + " "
 						+ result.errors() + " " + result.cpuMicrosPerOp() + " " + result.allOperations() + " "
-						+ (compiledMillis(ManagementFactory.getCompilationMXBean()) - compiledBefore));
+						+ (compiledMillis(ManagementFactory.getCompilationMXBean()) - compiledBefore) + " "
+						+ result.busiestEventLoopShare());
 			}
 		}
 	}

@@ -159,6 +159,7 @@ final class ThroughputBenchmark {
 			put(sample, result[3], at, "errors");
 			putIfMeasured(sample, Double.parseDouble(result[4]), at, "clientCpuMicrosPerOp");
 			put(sample, result[6], at, "compileMillis");
+			putIfMeasured(sample, Double.parseDouble(result[7]) * 100, at, "eventLoopBusyPercent");
 			putIfMeasured(sample, connections, at, "connections");
 			putIfMeasured(sample, after.cpuMicrosPerCommandSince(before), at, "redisCpuMicrosPerCommand");
 			putIfMeasured(sample, after.commandsPerReadSince(before), at, "commandsPerRead");

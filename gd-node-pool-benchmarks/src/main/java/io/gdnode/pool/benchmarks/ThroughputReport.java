@@ -79,7 +79,9 @@ final class ThroughputReport {
 				+ "time (`CLIENT LIST`), idle pooled ones included (a JVM warms up on all its workloads first, so the "
 				+ "templates' pools still hold the dedicated connections their transactions and blocking pops opened); "
 				+ "the CPU time of the client's whole JVM per operation in the measured time "
-				+ "(`getProcessCpuTime`: caller threads, event loops, collector and compiler); the server's CPU "
+				+ "(`getProcessCpuTime`: caller threads, event loops, collector and compiler); the share of the "
+				+ "measured time the client's busiest event-loop thread was on a CPU (`getThreadCpuTime`: near 100% it "
+				+ "bounds what its connections carry, well below it something else does); the server's CPU "
 				+ "(`used_cpu_sys` + `used_cpu_user` of `INFO cpu`) per command (`total_commands_processed` of "
 				+ "`INFO stats`) and per operation the client sent, the commands per operation (more than 1 for a "
 				+ "transaction, or when a client adds commands of its own), and the commands the server took in per "
@@ -97,7 +99,7 @@ final class ThroughputReport {
 					rates.add(rateRow(kind.label(), "throughput", kind, workload));
 					latencies.add(latencyRow(kind.label(), "throughput", kind, workload));
 					costs.add(costRow(kind, workload, "connections", "%.0f", "clientCpuMicrosPerOp", "%.1f",
-							"redisCpuMicrosPerOp", "%.2f"));
+							"redisCpuMicrosPerOp", "%.2f", "eventLoopBusyPercent", "%.0f%%"));
 					serverCosts.add(costRow(kind, workload, "redisCpuMicrosPerCommand", "%.2f", "commandsPerOp", "%.2f",
 							"commandsPerRead", "%.1f"));
 				}
@@ -105,7 +107,8 @@ final class ThroughputReport {
 			out.table(pointHeader("client", workload), rates);
 			out.paragraph("Latency p50 / p99 in µs:");
 			out.table(pointHeader("client", workload), latencies);
-			out.paragraph("Connections · client CPU µs per operation · Redis CPU µs per operation (medians):");
+			out.paragraph("Connections · client CPU µs per operation · Redis CPU µs per operation · busiest "
+					+ "event-loop thread's CPU share (medians):");
 			out.table(pointHeader("client", workload), costs);
 			out.paragraph("Redis CPU µs per command · Redis commands per operation · commands per socket read "
 					+ "(medians):");
