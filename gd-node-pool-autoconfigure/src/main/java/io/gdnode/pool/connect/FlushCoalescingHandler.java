@@ -9,9 +9,12 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
 /**
  * Lets the commands of concurrent callers leave a connection in one socket write. Lettuce writes
  * and flushes every command on its own: N callers on one connection cost N {@code write} system
- * calls and N reads on the server. This handler passes a flush on at once when nothing else waits
- * on the channel's event loop, so a lone caller is never delayed, and otherwise defers it to a task
- * queued behind the writes already waiting, which then leave together. A flush asked for while
+ * calls and N reads on the server. When the channel's event loop is busy (other tasks wait now,
+ * and on average more than {@value #BUSY_WAITING_TASKS} waited at its recent flushes), this handler
+ * defers a flush to a task queued behind the writes already waiting, which then leave together;
+ * otherwise it passes the flush on at once. A lone caller is so never delayed, nor are a few: with
+ * four blocking callers, holding flushes back gathered two writes at a time but delayed the first
+ * and woke the callers in step: they ran 3–4% slower than without it. A flush asked for while
  * replies are being read waits for the end of that read (commands sent from reply callbacks leave
  * together), and no more than {@value #MOST_DEFERRED} flushes are ever held back.
  * <p>
@@ -23,6 +26,14 @@ final class FlushCoalescingHandler extends ChannelDuplexHandler {
 	/** Flushes held back at most, bounding what waits in the outbound buffer. */
 	static final int MOST_DEFERRED = 256;
 
+	/** Tasks waiting at a flush, on average, above which the event loop counts as busy. */
+	static final double BUSY_WAITING_TASKS = 2.5;
+
+	/** The average tasks waiting at recent flushes is kept at 2^4 times its value, in an int. */
+	private static final int AVERAGE_SHIFT = 4;
+
+	private static final int BUSY_WAITING_SCALED = (int) (BUSY_WAITING_TASKS * (1 << AVERAGE_SHIFT));
+
 	private final Runnable deferredFlush = this::deferredFlush;
 
 	private ChannelHandlerContext context;
@@ -32,6 +43,9 @@ final class FlushCoalescingHandler extends ChannelDuplexHandler {
 	private boolean scheduled;
 
 	private boolean reading;
+
+	/** Tasks waiting at this channel's recent flushes, an exponential average over about 16. */
+	private int recentWaitingScaled;
 
 	@Override
 	public void handlerAdded(ChannelHandlerContext context) {
@@ -46,7 +60,7 @@ final class FlushCoalescingHandler extends ChannelDuplexHandler {
 		else if (this.reading || this.scheduled) {
 			// The end of the read, or the task already queued, passes it on.
 		}
-		else if (othersWaiting(context.executor())) {
+		else if (loopBusy(context.executor())) {
 			this.scheduled = true;
 			context.executor().execute(this.deferredFlush);
 		}
@@ -63,11 +77,17 @@ final class FlushCoalescingHandler extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Whether other tasks wait on the event loop: writes of other callers, most likely. An event
-	 * loop that cannot tell is taken to have some, at the cost of one task.
+	 * Whether other tasks wait on the event loop now (writes of other callers, most likely), and
+	 * did so at its recent flushes too. An event loop that cannot tell is taken to be busy, at the
+	 * cost of one task.
 	 */
-	private static boolean othersWaiting(EventExecutor executor) {
-		return !(executor instanceof SingleThreadEventExecutor loop) || loop.pendingTasks() > 0;
+	private boolean loopBusy(EventExecutor executor) {
+		if (!(executor instanceof SingleThreadEventExecutor loop)) {
+			return true;
+		}
+		int waiting = loop.pendingTasks();
+		this.recentWaitingScaled += waiting - (this.recentWaitingScaled >> AVERAGE_SHIFT);
+		return waiting > 0 && this.recentWaitingScaled > BUSY_WAITING_SCALED;
 	}
 
 	@Override

@@ -1,10 +1,17 @@
 package io.gdnode.pool.connect;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The rules of {@link FlushCoalescingHandler}, on an {@link EmbeddedChannel}: its event loop
  * cannot tell whether other tasks wait, so every flush outside a read is deferred to a task, which
  * the test runs when it chooses (and the embedded channel after every write that reaches it). What
- * reaches the socket is counted below the handler.
+ * reaches the socket is counted below the handler. Whether a loop is busy enough to hold flushes
+ * back is tested on a real single-thread loop.
  */
 class FlushCoalescingHandlerTests {
 
@@ -82,6 +90,70 @@ class FlushCoalescingHandlerTests {
 		this.channel.runPendingTasks();
 		this.channel.runPendingTasks();
 		assertThat(this.socketFlushes).hasValue(1);
+	}
+
+	@Test
+	void aLoopWithFewTasksWaitingPassesFlushesOnAtOnce() throws Exception {
+		List<String> flushed = onBusyLoop(3);
+		assertThat(flushed).containsExactly("command 0", "|", "command 1", "|", "command 2", "|");
+	}
+
+	@Test
+	void aLoopThatStaysBusyHoldsFlushesBackAndSendsTheWritesTogether() throws Exception {
+		List<String> flushed = onBusyLoop(200);
+		assertThat(flushed).filteredOn((message) -> !message.equals("|"))
+			.containsExactlyElementsOf(IntStream.range(0, 200).mapToObj((i) -> "command " + i).toList());
+		assertThat(flushed).filteredOn("|"::equals).hasSizeLessThanOrEqualTo(200 / 10);
+	}
+
+	/**
+	 * Queue writes and flushes on a real single-thread event loop while it is held, then let it run
+	 * them; returns the messages that reached the socket, with a {@code |} for every socket flush.
+	 */
+	private static List<String> onBusyLoop(int commands) throws Exception {
+		DefaultEventExecutorGroup loop = new DefaultEventExecutorGroup(1);
+		try {
+			List<String> socket = new ArrayList<>();
+			List<String> pending = new ArrayList<>();
+			EmbeddedChannel channel = new EmbeddedChannel();
+			channel.pipeline().addLast(loop, new ChannelOutboundHandlerAdapter() {
+
+				@Override
+				public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+					pending.add((String) message);
+					promise.setSuccess();
+				}
+
+				@Override
+				public void flush(ChannelHandlerContext context) {
+					socket.addAll(pending);
+					pending.clear();
+					socket.add("|");
+				}
+
+			}, new FlushCoalescingHandler());
+			CountDownLatch held = new CountDownLatch(1);
+			loop.next().execute(() -> awaitQuietly(held));
+			for (int i = 0; i < commands; i++) {
+				channel.pipeline().writeAndFlush("command " + i);
+			}
+			held.countDown();
+			loop.next().submit(() -> null).get(10, TimeUnit.SECONDS);
+			// A flush deferred behind that task has run before this one.
+			return loop.next().submit(() -> List.copyOf(socket)).get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void writeAndFlush(String message) {
