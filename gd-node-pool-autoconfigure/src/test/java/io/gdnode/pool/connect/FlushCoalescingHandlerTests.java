@@ -133,7 +133,7 @@ class FlushCoalescingHandlerTests {
 
 			}, new FlushCoalescingHandler());
 			CountDownLatch held = new CountDownLatch(1);
-			loop.next().execute(() -> awaitQuietly(held));
+			loop.next().submit(() -> held.await(10, TimeUnit.SECONDS));
 			for (int i = 0; i < commands; i++) {
 				channel.pipeline().writeAndFlush("command " + i);
 			}
@@ -144,15 +144,6 @@ class FlushCoalescingHandlerTests {
 		}
 		finally {
 			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-		}
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
