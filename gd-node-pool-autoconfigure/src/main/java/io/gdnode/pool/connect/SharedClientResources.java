@@ -1,6 +1,5 @@
 package io.gdnode.pool.connect;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,20 +32,18 @@ import org.springframework.beans.factory.FactoryBean;
  * customizer that sets a {@code NettyCustomizer} of its own keeps it: it runs first, then the
  * coalescing one.
  * <p>
- * The shared timer ticks every {@link #TIMER_TICK}, not Lettuce's 100 ms: Lettuce schedules a
- * timeout for every command and cancels it on the reply, and the timer lets go of a cancelled
- * timeout only at its next tick. At 100 ms, every command with what hangs on it (a reactive
- * pipeline) stayed reachable long enough to outlive young collections; under load that filled
- * the old generation, and collection pauses set the tail latency.
+ * The shared timer ({@link TaskReleasingTimer}) ticks every 100 ms, as Lettuce's does, but lets
+ * go of a cancelled timeout's task at once: Lettuce schedules a timeout for every command and
+ * cancels it on the reply, and a wheel timer drops a cancelled timeout only at its next tick.
+ * Held that long, every command with what hangs on it (a reactive pipeline) outlived young
+ * collections; under load that filled the old generation, and collection pauses set the tail
+ * latency.
  */
 public final class SharedClientResources implements FactoryBean<ClientResources>, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(SharedClientResources.class);
 
 	private static final long SHUTDOWN_SECONDS = 5;
-
-	/** How often the shared timer looks at its timeouts, and so drops the cancelled ones. */
-	static final Duration TIMER_TICK = Duration.ofMillis(10);
 
 	private static ClientResources instance;
 
@@ -159,8 +156,7 @@ public final class SharedClientResources implements FactoryBean<ClientResources>
 		if (references++ == 0) {
 			instance = DefaultClientResources.builder()
 				.nettyCustomizer(new CoalescingNettyCustomizer())
-				.timer(new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), TIMER_TICK.toNanos(),
-						TimeUnit.NANOSECONDS))
+				.timer(new TaskReleasingTimer(new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true))))
 				.build();
 		}
 		return instance;
